@@ -1,0 +1,174 @@
+"""The pretrained tagger: a fitted model plus its labels, saved as a folder.
+
+A saved tagger is a directory with fixed file names:
+
+- ``config.json``: a ``"paratag"`` object holding the model's ``_target_`` and
+  parameters, the labels, the taxonomy, the package version, a training data
+  summary and the test scores (a transformer model's own ``config.json`` keeps
+  its keys beside it);
+- the model's weights in safe formats (JSON and safetensors; see each model's
+  ``save_weights``);
+- ``README.md``: the model card.
+
+Loading never unpickles anything, and only instantiates classes that live in
+:mod:`paratag.models`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .fsutil import atomic_directory
+from .labels import Taxonomy
+from .metrics import clean_text
+from .models.base import ParagraphModel
+from .segment import parse_document_text
+
+CONFIG_FILE = "config.json"
+CARD_FILE = "README.md"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class TaggedParagraph:
+    text: str
+    label: str
+    score: float
+
+
+def model_config(model: ParagraphModel) -> dict:
+    """The JSON config of an estimator: ``_target_`` plus its parameters, nested estimators included."""
+
+    def encode(value):
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            return model_config(value)
+        if isinstance(value, tuple):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [encode(v) for v in value]
+        return value
+
+    cls = type(model)
+    return {"_target_": f"{cls.__module__}.{cls.__qualname__}",
+            **{key: encode(value) for key, value in model.get_params(deep=False).items()}}
+
+
+def build_model(config: dict):
+    """Instantiate a model from :func:`model_config` output; only classes of ``paratag.models``."""
+
+    def decode(value):
+        if isinstance(value, dict) and "_target_" in value:
+            return build_model(value)
+        if isinstance(value, dict):
+            return {k: decode(v) for k, v in value.items()}
+        return value
+
+    target = config.get("_target_", "")
+    module_name, _, class_name = target.rpartition(".")
+    if not module_name.startswith("paratag.models"):
+        raise ValueError(f"refusing to load {target!r}: saved models may only name classes of paratag.models")
+    cls = getattr(importlib.import_module(module_name), class_name, None)
+    if cls is None:
+        raise ValueError(f"unknown model class {target!r}")
+    params = {k: decode(v) for k, v in config.items() if k != "_target_"}
+    return cls(**params)
+
+
+class Tagger:
+    """Tags the paragraphs of one document at a time with a fitted model."""
+
+    def __init__(self, model: ParagraphModel, taxonomy: Taxonomy | None = None, info: dict | None = None):
+        self.model = model
+        self.taxonomy = taxonomy or Taxonomy(names=tuple(str(c) for c in model.classes_))
+        self.info = dict(info or {})
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels, in the column order of :meth:`predict_proba`."""
+        return [str(c) for c in self.model.classes_]
+
+    # predicting ------------------------------------------------------------------------
+    def predict(self, paragraphs: list[str]) -> list[str]:
+        """Labels of one document's paragraphs, in order."""
+        return self.predict_documents([paragraphs])[0]
+
+    def predict_proba(self, paragraphs: list[str]) -> np.ndarray:
+        """``(len(paragraphs), len(labels))`` probabilities of one document's paragraphs."""
+        return self.predict_proba_documents([paragraphs])[0]
+
+    def predict_documents(self, documents: list[list[str]]) -> list[list[str]]:
+        """Labels of many documents at once (batched)."""
+        return [[self.labels[k] for k in proba.argmax(axis=1)] for proba in self.predict_proba_documents(documents)]
+
+    def predict_proba_documents(self, documents: list[list[str]]) -> list[np.ndarray]:
+        if isinstance(documents, str) or any(isinstance(d, str) for d in documents):
+            raise TypeError("pass a list of paragraph strings per document (use tag() for raw text)")
+        empty = [i for i, d in enumerate(documents) if len(d) == 0]
+        nonempty = [d for d in documents if len(d)]
+        probas = iter(self.model.predict_proba(nonempty) if nonempty else [])
+        n = len(self.labels)
+        return [np.zeros((0, n), dtype=np.float32) if i in empty else next(probas) for i in range(len(documents))]
+
+    def tag(self, text: str) -> list[TaggedParagraph]:
+        """Split raw text into paragraphs and tag each: objects with ``.text``, ``.label``, ``.score``."""
+        paragraphs, _ = parse_document_text(text)
+        if not paragraphs:
+            return []
+        proba = self.predict_proba(paragraphs)
+        best = proba.argmax(axis=1)
+        return [TaggedParagraph(p, self.labels[k], float(proba[i, k])) for i, (p, k) in enumerate(zip(paragraphs, best))]
+
+    def clean(self, text: str) -> str:
+        """Only the ``core`` text of a raw document, paragraphs joined by blank lines."""
+        tagged = self.tag(text)
+        return clean_text([t.text for t in tagged], [t.label for t in tagged])
+
+    # saving and loading ----------------------------------------------------------------
+    def config(self) -> dict:
+        return {"format": FORMAT_VERSION, "paratag_version": __version__, "model": model_config(self.model),
+                "labels": self.labels, "taxonomy": self.taxonomy.to_dict(), **self.info}
+
+    def save_pretrained(self, directory, card: str | None = None) -> Path:
+        """Save into ``directory`` (replaced as a whole, never left half-written)."""
+        from .model_card import render_model_card
+
+        directory = Path(directory)
+        with atomic_directory(directory) as tmp:
+            self.model.save_weights(tmp)
+            config_path = tmp / CONFIG_FILE
+            own = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
+            own["paratag"] = self.config()
+            config_path.write_text(json.dumps(own, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            (tmp / CARD_FILE).write_text(card if card is not None else render_model_card(self), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def from_pretrained(cls, directory) -> "Tagger":
+        directory = Path(directory)
+        config_path = directory / CONFIG_FILE
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{directory} is not a saved paratag model: no {CONFIG_FILE}")
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))["paratag"]
+        except (json.JSONDecodeError, KeyError) as error:
+            raise ValueError(f"{config_path}: not a paratag model config ({error})") from None
+        model = build_model(config["model"])
+        model.load_weights(directory)
+        info = {k: v for k, v in config.items()
+                if k not in ("format", "paratag_version", "model", "labels", "taxonomy")}
+        return cls(model, Taxonomy(**config["taxonomy"]), info)
+
+
+def load(path=None) -> Tagger:
+    """The shipped model (no ``path``) or a saved one: ``paratag.load()``, ``paratag.load("run/model")``."""
+    from .paths import pretrained_dir
+
+    return Tagger.from_pretrained(path if path is not None else pretrained_dir())
