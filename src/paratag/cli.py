@@ -8,6 +8,7 @@
     paratag data stats PATH... [--by lang|source|split]
     paratag data convert ANN... -o OUT (.jsonl, or a folder for .txt + .labels.json)
     paratag data uncertain PATH... --model DIR [-n 20]
+    paratag data sheet FOLDER [--compare REAL...] [-o README.md]
     paratag report RUN_OR_SWEEP_DIR... [-o OUT_DIR]
 
 Training runs through Hydra: ``python -m paratag.train experiment=NAME``.
@@ -143,6 +144,18 @@ def cmd_data_convert(args) -> int:
     return 0
 
 
+def cmd_data_sheet(args) -> int:
+    from .datasheet import render_datasheet
+    from .fsutil import atomic_write_text
+
+    text = render_datasheet(Path(args.folder), [Path(p) for p in args.compare])
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_data_uncertain(args) -> int:
     from .data_tools import most_uncertain
     from .formats import read_documents
@@ -209,6 +222,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("-o", "--output", required=True, help="OUT.jsonl, or a folder for .txt + .labels.json pairs")
     p.set_defaults(run=cmd_data_convert)
+    p = data_sub.add_parser("sheet", help="generate a corpus datasheet (data/README.md)")
+    p.add_argument("folder", help="a folder of labelled corpora, one subfolder per split")
+    p.add_argument("--compare", nargs="*", default=[], help="real labelled files to compare label shares with")
+    p.add_argument("-o", "--output", help="where to write it (default: standard output)")
+    p.set_defaults(run=cmd_data_sheet)
     p = data_sub.add_parser("uncertain", help="the documents a model is least sure about")
     p.add_argument("paths", nargs="+")
     p.add_argument("--model", help=model_help)

@@ -82,7 +82,9 @@ def _group_key(document: Document, by: str) -> str:
         return document.meta.get("split", "?")
     if by == "source":
         return document.source or "?"
-    return document.meta.get("lang", "?")
+    from .language import document_language
+
+    return document_language(document)
 
 
 def _count_row(name: str, documents: Sequence[Document]) -> dict:

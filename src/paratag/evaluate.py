@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .document import Document
-from .metrics import ALL_LABELS, HEADLINE, confusion, headline, per_site, score_documents
+from .language import document_language
+from .metrics import ALL_LABELS, HEADLINE, confusion, headline, per_group, score_documents
 
 
 def evaluation(documents: Sequence[Document], predicted: Sequence[Sequence[str]],
@@ -22,7 +23,9 @@ def evaluation(documents: Sequence[Document], predicted: Sequence[Sequence[str]]
     paragraphs = [d.paragraphs for d in documents]
     gold = [d.labels for d in documents]
     result = score_documents(paragraphs, gold, predicted)
-    result["per_site"] = per_site([d.source for d in documents], paragraphs, gold, predicted)
+    result["per_site"] = per_group([d.source for d in documents], paragraphs, gold, predicted, key="site")
+    result["per_language"] = per_group([document_language(d) for d in documents], paragraphs, gold, predicted,
+                                       key="language")
     labels, matrix = confusion([x for g in gold for x in g], [x for p in predicted for x in p])
     result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
     if folds is not None:
@@ -40,7 +43,7 @@ def evaluation(documents: Sequence[Document], predicted: Sequence[Sequence[str]]
 
 def format_scores(scores: dict, sites: int = 0) -> str:
     """Markdown tables: the headline scores (with the spread over folds when known),
-    per-class precision/recall/F1, and optionally the ``sites`` worst sites."""
+    per-class precision/recall/F1, per language, and optionally the ``sites`` worst sites."""
     mean, std = scores.get("fold_mean"), scores.get("fold_std")
     lines = []
     if mean:
@@ -55,6 +58,13 @@ def format_scores(scores: dict, sites: int = 0) -> str:
     for label in ALL_LABELS:
         c = scores["per_class"][label]
         lines.append(f"| {label} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    if scores.get("per_language"):
+        lines += ["", "By language (identified from the article text where the data does not say):", "",
+                  "| language | documents | paragraphs | macro_f1 | core_f1 | token_f1 | F1 fundraising | F1 newsletter |",
+                  "|---|---|---|---|---|---|---|---|"]
+        rows = sorted(scores["per_language"], key=lambda r: -r["paragraphs"])
+        lines += [f"| {r['language']} | {r['documents']} | {r['paragraphs']} | {r['macro_f1']:.3f} | {r['core_f1']:.3f} "
+                  f"| {r['token_f1']:.3f} | {r['f1_fundraising']:.3f} | {r['f1_newsletter']:.3f} |" for r in rows]
     if sites and scores.get("per_site"):
         worst = sorted(scores["per_site"], key=lambda r: r["token_f1"])[:sites]
         lines += ["", f"{sites} sites with the lowest token F1:", "",

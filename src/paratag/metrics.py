@@ -90,19 +90,34 @@ def confusion(gold: Sequence[str], predicted: Sequence[str]) -> tuple[list[str],
     return labels, confusion_matrix(list(gold), list(predicted), labels=labels)
 
 
-def per_site(sources: Sequence[str], paragraphs, gold, predicted) -> list[dict]:
-    """The scores of each source site, sorted by site."""
-    by_site: dict[str, list[int]] = defaultdict(list)
-    for i, source in enumerate(sources):
-        by_site[source].append(i)
+def per_group(keys: Sequence[str], paragraphs, gold, predicted, key: str = "site") -> list[dict]:
+    """The scores of each group of documents (``keys[i]`` is document i's site,
+    language, ...), sorted by group."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(keys):
+        groups[name].append(i)
     rows = []
-    for site in sorted(by_site):
-        idx = by_site[site]
+    for name in sorted(groups):
+        idx = groups[name]
         scores = score_documents([paragraphs[i] for i in idx], [gold[i] for i in idx], [predicted[i] for i in idx])
-        rows.append({"site": site, "documents": len(idx), "paragraphs": scores["n_paragraphs"],
+        rows.append({key: name, "documents": len(idx), "paragraphs": scores["n_paragraphs"],
                      "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
-                     "core_f1": scores["core_f1"], "token_f1": scores["token_f1"]})
+                     "core_f1": scores["core_f1"], "token_f1": scores["token_f1"],
+                     **{f"f1_{label}": scores["per_class"][label]["f1"] for label in MAIN_LABELS}})
     return rows
+
+
+def calibration(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> dict:
+    """Reliability of the top probability: per equal-width bin the mean confidence,
+    the accuracy and the count, and the expected calibration error (ECE)."""
+    confidence, correct = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    mean_conf = np.bincount(which, weights=confidence, minlength=bins) / np.maximum(count, 1)
+    accuracy = np.bincount(which, weights=correct, minlength=bins) / np.maximum(count, 1)
+    ece = float(np.sum(count * np.abs(mean_conf - accuracy)) / max(len(confidence), 1))
+    return {"confidence": mean_conf.tolist(), "accuracy": accuracy.tolist(), "count": count.tolist(), "ece": ece}
 
 
 HEADLINE = ("macro_f1", "core_f1", "token_f1", "accuracy")

@@ -77,7 +77,8 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(cfg.seed)
-    (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True), encoding="utf-8")
+    own = OmegaConf.masked_copy(cfg, [key for key in cfg if key != "hydra"])  # composed configs carry hydra
+    (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(own, resolve=True), encoding="utf-8")
 
     taxonomy: Taxonomy = instantiate(cfg.labels)
     train_docs = read_labelled(list(cfg.data.train), taxonomy.known)
@@ -101,9 +102,14 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
     labels: list[str] | None = None
     validation_pairs: list[tuple[Document, list[str]]] = []
     fit_seconds = predict_seconds = 0.0
+    rng = np.random.default_rng(cfg.seed)
     for fold in tqdm(folds, desc=f"{cfg.name}: folds", unit="fold"):
+        train_part = fold.train
+        if cfg.get("train_documents"):  # learning curves: a random subset of the training documents
+            size = min(int(cfg.train_documents), len(train_part))
+            train_part = sorted(rng.choice(train_part, size=size, replace=False).tolist())
         started = time.perf_counter()
-        model = _fit(cfg, documents, targets, fold.train)
+        model = _fit(cfg, documents, targets, train_part)
         fit_seconds += time.perf_counter() - started
         labels = [str(c) for c in model.classes_]
         started = time.perf_counter()
@@ -125,6 +131,7 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
         "model": cfg.model._target_.rsplit(".", 1)[-1],
         "setting": setting,
         "seed": cfg.seed,
+        "train_documents": cfg.get("train_documents"),
         "labels": labels,
         "data": {"train": [Path(p).name for p in cfg.data.train],
                  "test": [Path(p).name for p in cfg.data.test] if test_docs else [],

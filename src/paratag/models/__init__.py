@@ -4,8 +4,12 @@ Adding a model means one class here and one ``configs/model/*.yaml``.
 """
 
 from .base import ParagraphModel
+from .encoder import FrozenEncoderModel
+from .heuristics import JusTextModel, LineFilterModel
 from .ngram import NgramModel, NgramSequenceModel
 from .reader import GRUReader
 from .rules import KeywordRules
+from .transformer import TransformerModel
 
-__all__ = ["ParagraphModel", "KeywordRules", "NgramModel", "NgramSequenceModel", "GRUReader"]
+__all__ = ["ParagraphModel", "KeywordRules", "NgramModel", "NgramSequenceModel", "GRUReader",
+           "FrozenEncoderModel", "TransformerModel", "JusTextModel", "LineFilterModel"]

@@ -6,7 +6,9 @@
   the layout features: the classic linear baseline with context.
 - :class:`NgramSequenceModel`: the same paragraph n-grams give out-of-fold
   probabilities (grouped by site), which a :class:`~paratag.models.reader.GRUReader`
-  reads together with the layout features as one sequence per page.
+  reads together with the layout features as one sequence per page; with
+  ``encoder`` set, each paragraph's frozen sentence embedding joins them (the
+  hybrid of n-grams, layout and meaning).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from ..features import layout_features
 from .base import ParagraphModel
 from .reader import IGNORE, GRUReader
+from .rows import align_proba, flatten, layout_matrix, shift_rows, split_rows, targets_array
 from .state import load_state, save_state
 
 
@@ -48,54 +50,6 @@ class NgramFeatures(BaseEstimator):
 
     def set_parts(self, parts: dict) -> None:
         self.word_, self.char_ = parts["word"], parts["char"]
-
-
-# -------------------------------------------------------------------------------- helpers
-def flatten(documents, targets=None):
-    """Paragraph texts of all documents, the document lengths, and the flat targets."""
-    texts = [p for doc in documents for p in doc]
-    lengths = [len(doc) for doc in documents]
-    flat = None if targets is None else [t for doc in targets for t in doc]
-    return texts, lengths, flat
-
-
-def shift_rows(matrix, lengths, offset: int):
-    """Row ``i`` becomes the row of the paragraph ``offset`` places away in the same
-    document (zeros past the document's edges). Works on sparse and dense matrices."""
-    is_sparse = sp.issparse(matrix)
-    blocks, start = [], 0
-    for n in lengths:
-        block = matrix[start:start + n]
-        k = min(abs(offset), n)
-        pad = sp.csr_matrix((k, matrix.shape[1]), dtype=matrix.dtype) if is_sparse else \
-            np.zeros((k, matrix.shape[1]), dtype=matrix.dtype)
-        blocks += [block[offset:], pad] if offset > 0 else [pad, block[:n - k]]
-        start += n
-    return sp.vstack(blocks).tocsr() if is_sparse else np.vstack(blocks)
-
-
-def split_rows(matrix, lengths) -> list:
-    return np.split(matrix, np.cumsum(lengths)[:-1])
-
-
-def align_proba(classifier, classes, X) -> np.ndarray:
-    """``predict_proba`` with columns in the order of ``classes`` (zeros for classes it never saw)."""
-    proba = classifier.predict_proba(X)
-    out = np.zeros((X.shape[0], len(classes)), dtype=np.float32)
-    index = {label: j for j, label in enumerate(classes)}
-    for j, label in enumerate(classifier.classes_):
-        out[:, index[label]] = proba[:, j]
-    return out
-
-
-def layout_matrix(documents) -> np.ndarray:
-    return np.vstack([layout_features(doc) for doc in documents])
-
-
-def targets_array(flat_targets) -> tuple[np.ndarray, np.ndarray]:
-    """Flat targets as a string array and the mask of paragraphs that have one."""
-    mask = np.array([t is not None for t in flat_targets])
-    return np.array([t if t is not None else "" for t in flat_targets]), mask
 
 
 # -------------------------------------------------------------------------------- models
@@ -165,11 +119,13 @@ class NgramSequenceModel(ParagraphModel):
     training documents its probabilities are out-of-fold (``inner_folds`` folds
     grouped by site), so stage 2 learns from the same kind of noisy predictions it
     will see on new sites. Stage 2 is ``reader`` (a :class:`GRUReader`) over
-    ``[log p(stage 1), layout features]`` per paragraph.
+    ``[log p(stage 1), layout features, embedding]`` per paragraph, the embedding
+    being ``encoder``'s (see :mod:`paratag.encoders`) when one is named.
     """
 
     def __init__(self, word_ngrams=(1, 2), char_ngrams=(2, 5), max_features=50_000, min_df=2, C=1.0,
-                 class_weight="balanced", inner_folds=5, layout=True, reader: GRUReader | None = None, seed=0):
+                 class_weight="balanced", inner_folds=5, layout=True, encoder: str | None = None,
+                 encoder_max_length=128, device="auto", reader: GRUReader | None = None, seed=0):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.max_features = max_features
@@ -178,6 +134,9 @@ class NgramSequenceModel(ParagraphModel):
         self.class_weight = class_weight
         self.inner_folds = inner_folds
         self.layout = layout
+        self.encoder = encoder
+        self.encoder_max_length = encoder_max_length
+        self.device = device
         self.reader = reader
         self.seed = seed
 
@@ -189,10 +148,14 @@ class NgramSequenceModel(ParagraphModel):
 
         return clone(self.reader) if self.reader is not None else GRUReader(seed=self.seed)
 
-    def _sequence_features(self, documents, proba, lengths):
+    def _sequence_features(self, documents, texts, proba, lengths):
         rows = [np.log(proba + 1e-4)]
         if self.layout:
             rows.append(layout_matrix(documents))
+        if self.encoder:
+            from .embeddings import embed
+
+            rows.append(embed(texts, self.encoder, self.encoder_max_length, device=self.device))
         return split_rows(np.hstack(rows).astype(np.float32), lengths)
 
     def _fit(self, documents, targets, groups):
@@ -200,26 +163,31 @@ class NgramSequenceModel(ParagraphModel):
         self.ngrams_ = NgramFeatures(self.word_ngrams, self.char_ngrams, self.max_features, self.min_df).fit(texts)
         X = self.ngrams_.transform(texts)
         y, mask = targets_array(flat)
-        # out-of-fold stage-1 probabilities, grouped by site
-        doc_of_row = np.repeat(np.arange(len(documents)), lengths)
-        n_folds = min(self.inner_folds, len(set(groups)))
-        folds = GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.seed)
-        oof = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
-        for train_docs, held_docs in folds.split(np.zeros(len(documents)), groups=groups):
-            fit_rows = np.isin(doc_of_row, train_docs) & mask
-            held_rows = np.isin(doc_of_row, held_docs)
-            inner = self._stage1().fit(X[fit_rows], y[fit_rows])
-            oof[held_rows] = align_proba(inner, self.classes_, X[held_rows])
         self.stage1_ = self._stage1().fit(X[mask], y[mask])
+        # out-of-fold stage-1 probabilities, grouped by site (by document when there is one site)
+        doc_of_row = np.repeat(np.arange(len(documents)), lengths)
+        if len(set(groups)) < 2:
+            groups = np.arange(len(documents))
+        n_folds = min(self.inner_folds, len(set(groups)))
+        if n_folds < 2:  # a single document: nothing to hold out
+            oof = align_proba(self.stage1_, self.classes_, X)
+        else:
+            folds = GroupKFold(n_splits=n_folds, shuffle=True, random_state=self.seed)
+            oof = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
+            for train_docs, held_docs in folds.split(np.zeros(len(documents)), groups=groups):
+                fit_rows = np.isin(doc_of_row, train_docs) & mask
+                held_rows = np.isin(doc_of_row, held_docs)
+                inner = self._stage1().fit(X[fit_rows], y[fit_rows])
+                oof[held_rows] = align_proba(inner, self.classes_, X[held_rows])
         index = {label: k for k, label in enumerate(self.classes_)}
         codes = np.array([index.get(t, IGNORE) if m else IGNORE for t, m in zip(y, mask)])
-        self.reader_ = self._reader().fit(self._sequence_features(documents, oof, lengths),
+        self.reader_ = self._reader().fit(self._sequence_features(documents, texts, oof, lengths),
                                           split_rows(codes, lengths), len(self.classes_))
 
     def _predict_proba(self, documents):
         texts, lengths, _ = flatten(documents)
         proba = align_proba(self.stage1_, self.classes_, self.ngrams_.transform(texts))
-        return self.reader_.predict_proba(self._sequence_features(documents, proba, lengths))
+        return self.reader_.predict_proba(self._sequence_features(documents, texts, proba, lengths))
 
     def save_weights(self, directory) -> None:
         parts = {**self.ngrams_.parts(), "stage1": self.stage1_}

