@@ -2,12 +2,15 @@
 runs end to end in seconds."""
 
 import json
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 from hydra.utils import instantiate
+from omegaconf import OmegaConf
 
 import paratag
+from paratag.cli import main
 from paratag.config import compose
 from paratag.paths import config_dir
 from paratag.train import train
@@ -104,3 +107,45 @@ def test_same_config_and_seed_give_the_same_metrics(model, tmp_path):
 def test_bad_data_path_fails_with_the_path(tmp_path):
     with pytest.raises(Exception, match="nowhere.jsonl: no such file"):
         train(_tiny("rules", "data.train=[/nowhere.jsonl]"), run_dir=tmp_path)
+
+
+HPARAMS = sorted(p.stem for p in (config_dir() / "hparams_search").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("search", HPARAMS)
+def test_every_hparams_search_composes(search):
+    model = {"ngram_optuna": "ngram", "ngram_sequence_optuna": "ngram_sequence", "frozen_optuna": "frozen_minilm",
+             "finetuned_optuna": "finetuned_minilm"}[search]
+    cfg = compose(["experiment=real_cv", f"model={model}", f"hparams_search={search}"])
+    assert cfg.hydra.sweeper.params and cfg.optimized_metric == "macro_f1"
+    for key in cfg.hydra.sweeper.params:  # every tuned key exists in the model config
+        assert OmegaConf.select(cfg, key, default="missing") != "missing", key
+
+
+def test_multirun_survives_a_failing_job_and_report_collects_it(tmp_path):
+    italian = DATA / "authored" / "it"
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "paratag.train", "-m", "model=rules", "split.n_splits=2", "seed=0,1",
+         f"data.train=[{italian}],[/nowhere/data.jsonl]", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
+         f"hydra.sweep.dir={sweep}", "name=sweep_test"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    errors = sorted(sweep.rglob("error.txt"))
+    assert len(errors) == 2 and "nowhere/data.jsonl: no such file" in errors[0].read_text()
+    assert len(sorted(sweep.rglob("metrics.json"))) == 2
+    code = main(["report", str(sweep), "-o", str(tmp_path / "report"), "--title", "Sweep"])
+    assert code == 0
+    table = (tmp_path / "report" / "results.md").read_text()
+    assert "| sweep_test | KeywordRules | 4 |" in table  # 2 seeds x 2 folds
+    assert (tmp_path / "report" / "f1_by_class.png").stat().st_size > 1000
+    assert (tmp_path / "report" / "reliability.png").exists()
+
+
+def test_extra_documents_train_every_fold_but_are_never_tested(tmp_path):
+    cfg = _tiny("ngram", f"data.extra=[{DATA / 'samples'}]")
+    metrics, tagger = train(cfg, run_dir=tmp_path)
+    assert metrics["data"]["extra"] == ["samples"]
+    assert metrics["scores"]["n_documents"] == 8  # the Italian documents only
+    assert "with 1 extra training documents in every fold" in metrics["setting"]
+    assert tagger.info["training"]["documents"] == 9

@@ -9,7 +9,7 @@
     paratag data convert ANN... -o OUT (.jsonl, or a folder for .txt + .labels.json)
     paratag data uncertain PATH... --model DIR [-n 20]
     paratag data sheet FOLDER [--compare REAL...] [-o README.md]
-    paratag report RUN_OR_SWEEP_DIR... [-o OUT_DIR]
+    paratag report RUN_OR_SWEEP_DIR... -o OUT_DIR [--include GLOB...]
 
 Training runs through Hydra: ``python -m paratag.train experiment=NAME``.
 """
@@ -171,7 +171,7 @@ def cmd_data_uncertain(args) -> int:
 def cmd_report(args) -> int:
     from .collect import write_collection
 
-    path = write_collection(args.runs, args.output, title=args.title)
+    path = write_collection(args.runs, args.output, title=args.title, include=args.include)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -237,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("runs", nargs="+", help="run folders, sweep folders, or folders holding them")
     p.add_argument("-o", "--output", required=True, help="folder for results.md and the plots")
     p.add_argument("--title", default="Results")
+    p.add_argument("--include", nargs="*", default=[], help="only runs whose name matches these glob patterns")
     p.set_defaults(run=cmd_report)
     return top
 

@@ -83,6 +83,7 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
     taxonomy: Taxonomy = instantiate(cfg.labels)
     train_docs = read_labelled(list(cfg.data.train), taxonomy.known)
     test_docs = read_labelled(list(cfg.data.test), taxonomy.known) if cfg.data.get("test") else []
+    extra_docs = read_labelled(list(cfg.data.extra), taxonomy.known) if cfg.data.get("extra") else []
     if test_docs:
         documents = train_docs + test_docs
         folds = [Fold("test", train=list(range(len(train_docs))), test=list(range(len(train_docs), len(documents))))]
@@ -93,6 +94,12 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
         folds = list(splitter.split(documents))
         setting = (f"{len(folds)}-fold cross-validation grouped by site" if len(folds) > 1
                    else "one train/validation/test split grouped by site")
+    if extra_docs:  # training-only documents: added to every fold's training side, never tested
+        extra = list(range(len(documents), len(documents) + len(extra_docs)))
+        documents = documents + extra_docs
+        for fold in folds:
+            fold.train = fold.train + extra
+        setting += f", with {len(extra_docs)} extra training documents in every fold"
     targets = [[taxonomy.target(label) for label in d.labels] for d in documents]
     log.info("%d training documents, %d test documents, %d folds", len(train_docs), len(test_docs), len(folds))
 
@@ -135,6 +142,7 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
         "labels": labels,
         "data": {"train": [Path(p).name for p in cfg.data.train],
                  "test": [Path(p).name for p in cfg.data.test] if test_docs else [],
+                 "extra": [Path(p).name for p in cfg.data.extra] if extra_docs else [],
                  **data_summary(documents)},
         "scores": scores,
         "timing": {"fit_seconds": fit_seconds, "predict_seconds": predict_seconds,
@@ -147,12 +155,14 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
 
     tagger = None
     if cfg.save_model:
-        log.info("fitting the final model on all %d training documents", len(train_docs))
-        final = _fit(cfg, train_docs, targets[:len(train_docs)], list(range(len(train_docs))))
+        log.info("fitting the final model on all %d training documents", len(train_docs) + len(extra_docs))
+        final_docs = train_docs + extra_docs
+        final = _fit(cfg, final_docs, [[taxonomy.target(label) for label in d.labels] for d in final_docs],
+                     list(range(len(final_docs))))
         info = {
             "experiment": cfg.name,
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "training": {"data": metrics["data"]["train"], **data_summary(train_docs)},
+            "training": {"data": metrics["data"]["train"] + metrics["data"]["extra"], **data_summary(final_docs)},
             "scores": {"setting": f"{setting} ({metrics['data']['documents']} documents)",
                        **{k: scores[k] for k in ("macro_f1", "core_f1", "token_f1", "accuracy", "per_class")},
                        **{f"{k}_std": v for k, v in scores.get("fold_std", {}).items()

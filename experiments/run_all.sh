@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Every study, in order: the sweeps (hours on a 2-core CPU), then the generated
+# reports. Needs ../shared/data (or $PARATAG_SHARED_DATA). Run from the repository root:
+#   bash experiments/run_all.sh [STUDY...]      (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+PARATAG=${PARATAG:-.venv/bin/paratag}
+studies=${*:-transfer baselines encoders context learning_curve errors benchmark}
+
+for study in $studies; do
+  case $study in
+  transfer)
+    $PY -m paratag.train -m experiment=repo_cv,authored_to_real,real_to_authored model=ngram,ngram_sequence \
+      hydra.sweep.dir=outputs/sweeps/transfer
+    $PARATAG report outputs/sweeps/transfer outputs/sweeps/baselines -o experiments/transfer/results \
+      --title "Authored versus real training data" \
+      --include 'repo_cv/*' 'authored_to_real/*' 'real_to_authored/*' 'baselines/ngram' 'baselines/ngram_sequence'
+    ;;
+  baselines)
+    $PY -m paratag.train -m experiment=baselines seed=0,1,2 \
+      model=rules,justext,line_filter,ngram,ngram_sequence,frozen_minilm,frozen_e5
+    $PY -m paratag.train -m experiment=baselines seed=0 model=hybrid_minilm,finetuned_minilm,finetuned_e5
+    $PARATAG report outputs/sweeps/baselines -o experiments/baselines/results --title "Baselines on the real corpus"
+    ;;
+  encoders)  # per-language scores of the English and the multilingual encoder
+    $PY experiments/encoders/languages.py outputs/sweeps/baselines --metric macro_f1
+    $PY experiments/encoders/languages.py outputs/sweeps/baselines --metric core_f1
+    ;;
+  context)
+    $PY -m paratag.train -m experiment=context model=ngram model.neighbours=0,1 model.layout=false,true
+    $PY -m paratag.train -m experiment=context model=ngram_sequence model.reader.context=none,gru model.layout=false,true
+    $PY -m paratag.train -m experiment=context model=frozen_minilm model.neighbours=0,1
+    $PARATAG report outputs/sweeps/context -o experiments/context/results --title "What context buys"
+    ;;
+  learning_curve)
+    $PY -m paratag.train -m experiment=learning_curve model=ngram,ngram_sequence train_documents=16,64,256,504
+    $PY -m paratag.train -m experiment=learning_curve_authored model=ngram,ngram_sequence train_documents=16,64,160
+    $PARATAG report outputs/sweeps/learning_curve -o experiments/learning_curve/results --title "Learning curves"
+    ;;
+  errors)
+    $PY experiments/errors/analyse.py outputs/sweeps/baselines --model ngram_sequence
+    ;;
+  benchmark)
+    $PY experiments/benchmark/benchmark.py
+    ;;
+  *) echo "unknown study $study" >&2; exit 2 ;;
+  esac
+done
+$PY experiments/update_readme.py
