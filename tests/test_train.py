@@ -62,7 +62,7 @@ def test_four_label_taxonomy_leaves_other_out():
 
 def _tiny(model, *extra):
     split = [] if any(e.startswith("split=") for e in extra) else ["split.n_splits=2"]
-    data = [] if any(e.startswith("data") for e in extra) else [TINY_DATA]
+    data = [] if any(e.startswith(("data=", "data.train=")) for e in extra) else [TINY_DATA]
     return compose([f"model={model}", *split, *data, *TINY.get(model, []), *extra])
 
 
