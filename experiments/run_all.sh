@@ -6,16 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 PARATAG=${PARATAG:-.venv/bin/paratag}
-studies=${*:-transfer baselines encoders context learning_curve errors benchmark}
+studies=${*:-baselines transfer encoders context learning_curve errors benchmark}
 
 for study in $studies; do
   case $study in
   transfer)
     $PY -m paratag.train -m experiment=repo_cv,authored_to_real,real_to_authored model=ngram,ngram_sequence \
       hydra.sweep.dir=outputs/sweeps/transfer
+    $PY -m paratag.train -m experiment=real_cv data=real_plus_authored model=ngram,ngram_sequence \
+      hydra.sweep.dir=outputs/sweeps/transfer 'name=real_plus_authored/${hydra:runtime.choices.model}'
     $PARATAG report outputs/sweeps/transfer outputs/sweeps/baselines -o experiments/transfer/results \
       --title "Authored versus real training data" \
-      --include 'repo_cv/*' 'authored_to_real/*' 'real_to_authored/*' 'baselines/ngram' 'baselines/ngram_sequence'
+      --include 'repo_cv/*' 'authored_to_real/*' 'real_to_authored/*' 'real_plus_authored/*' \
+      'baselines/ngram' 'baselines/ngram_sequence'
     ;;
   baselines)
     $PY -m paratag.train -m experiment=baselines seed=0,1,2 \

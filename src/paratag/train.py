@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,23 +53,85 @@ def data_summary(documents: list[Document]) -> dict:
             "sites": len({d.group for d in documents}), "label_counts": dict(counts.most_common())}
 
 
-def _instantiate_model(cfg: DictConfig):
+@dataclass
+class Plan:
+    """What a run trains and tests on: all its documents, the folds over them (indices),
+    and the documents the final model is fitted on."""
+
+    documents: list[Document]
+    folds: list[Fold]
+    final: list[Document]
+    setting: str
+    data: dict = field(default_factory=dict)
+
+
+def plan_folds(cfg: DictConfig, taxonomy: Taxonomy) -> Plan:
+    """Read ``cfg.data`` and lay out the folds: site-grouped splits of ``data.train``, or
+    one fold testing on ``data.test``; ``data.extra`` joins every fold's training side."""
     from hydra.utils import instantiate
 
-    return instantiate(cfg.model, _convert_="all")
+    def read(key: str) -> list[Document]:
+        return read_labelled(list(cfg.data[key]), taxonomy.known) if cfg.data.get(key) else []
+
+    train_docs, test_docs, extra_docs = read("train"), read("test"), read("extra")
+    if test_docs:
+        documents = train_docs + test_docs
+        folds = [Fold("test", train=list(range(len(train_docs))), test=list(range(len(train_docs), len(documents))))]
+        setting = "trained on the training data, scored on the separate test data"
+    else:
+        documents = train_docs
+        folds = list(instantiate(cfg.split).split(documents))
+        setting = (f"{len(folds)}-fold cross-validation grouped by site" if len(folds) > 1
+                   else "one train/validation/test split grouped by site")
+    if extra_docs:  # training-only documents: on every fold's training side, never tested
+        extra = list(range(len(documents), len(documents) + len(extra_docs)))
+        documents = documents + extra_docs
+        for fold in folds:
+            fold.train = fold.train + extra
+        setting += f", with {len(extra_docs)} extra training documents in every fold"
+    names = {key: [Path(p).name for p in cfg.data[key]] if cfg.data.get(key) else [] for key in ("train", "test", "extra")}
+    return Plan(documents, folds, train_docs + extra_docs, setting, {**names, **data_summary(documents)})
 
 
-def _fit(cfg, documents, targets, indices):
-    model = _instantiate_model(cfg)
-    model.fit([documents[i] for i in indices], [targets[i] for i in indices],
-              groups=[documents[i].group for i in indices])
+def _fit(cfg: DictConfig, taxonomy: Taxonomy, documents: list[Document]):
+    from hydra.utils import instantiate
+
+    model = instantiate(cfg.model, _convert_="all")
+    model.fit(documents, [[taxonomy.target(label) for label in d.labels] for d in documents],
+              groups=[d.group for d in documents])
     return model
+
+
+def cross_validate(cfg: DictConfig, taxonomy: Taxonomy, plan: Plan) -> dict:
+    """Fit one model per fold and predict its test (and validation) documents."""
+    from tqdm.auto import tqdm
+
+    out = {"documents": [], "folds": [], "probas": [], "validation": [], "fit_seconds": 0.0, "predict_seconds": 0.0}
+    rng = np.random.default_rng(cfg.seed)
+    docs = plan.documents
+    for fold in tqdm(plan.folds, desc=f"{cfg.name}: folds", unit="fold"):
+        train_part = fold.train
+        if cfg.get("train_documents"):  # learning curves: a random subset of the training documents
+            size = min(int(cfg.train_documents), len(train_part))
+            train_part = sorted(rng.choice(train_part, size=size, replace=False).tolist())
+        started = time.perf_counter()
+        model = _fit(cfg, taxonomy, [docs[i] for i in train_part])
+        out["fit_seconds"] += time.perf_counter() - started
+        out["labels"] = [str(c) for c in model.classes_]
+        started = time.perf_counter()
+        out["probas"] += model.predict_proba([docs[i] for i in fold.test])
+        out["predict_seconds"] += time.perf_counter() - started
+        out["documents"] += [docs[i] for i in fold.test]
+        out["folds"] += [fold.name] * len(fold.test)
+        if fold.validation:
+            validation = [docs[i] for i in fold.validation]
+            out["validation"] += list(zip(validation, model.predict(validation)))
+    return out
 
 
 def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tagger | None]:
     """Run one experiment; returns its metrics and the saved tagger (if ``save_model``)."""
     from hydra.utils import instantiate
-    from tqdm.auto import tqdm
 
     if run_dir is None:
         from hydra.core.hydra_config import HydraConfig
@@ -81,94 +144,43 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
     (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(own, resolve=True), encoding="utf-8")
 
     taxonomy: Taxonomy = instantiate(cfg.labels)
-    train_docs = read_labelled(list(cfg.data.train), taxonomy.known)
-    test_docs = read_labelled(list(cfg.data.test), taxonomy.known) if cfg.data.get("test") else []
-    extra_docs = read_labelled(list(cfg.data.extra), taxonomy.known) if cfg.data.get("extra") else []
-    if test_docs:
-        documents = train_docs + test_docs
-        folds = [Fold("test", train=list(range(len(train_docs))), test=list(range(len(train_docs), len(documents))))]
-        setting = "trained on the training data, scored on the separate test data"
-    else:
-        documents = train_docs
-        splitter = instantiate(cfg.split)
-        folds = list(splitter.split(documents))
-        setting = (f"{len(folds)}-fold cross-validation grouped by site" if len(folds) > 1
-                   else "one train/validation/test split grouped by site")
-    if extra_docs:  # training-only documents: added to every fold's training side, never tested
-        extra = list(range(len(documents), len(documents) + len(extra_docs)))
-        documents = documents + extra_docs
-        for fold in folds:
-            fold.train = fold.train + extra
-        setting += f", with {len(extra_docs)} extra training documents in every fold"
-    targets = [[taxonomy.target(label) for label in d.labels] for d in documents]
-    log.info("%d training documents, %d test documents, %d folds", len(train_docs), len(test_docs), len(folds))
-
-    tested: list[int] = []
-    fold_of: list[str] = []
-    probas: list[np.ndarray] = []
-    labels: list[str] | None = None
-    validation_pairs: list[tuple[Document, list[str]]] = []
-    fit_seconds = predict_seconds = 0.0
-    rng = np.random.default_rng(cfg.seed)
-    for fold in tqdm(folds, desc=f"{cfg.name}: folds", unit="fold"):
-        train_part = fold.train
-        if cfg.get("train_documents"):  # learning curves: a random subset of the training documents
-            size = min(int(cfg.train_documents), len(train_part))
-            train_part = sorted(rng.choice(train_part, size=size, replace=False).tolist())
-        started = time.perf_counter()
-        model = _fit(cfg, documents, targets, train_part)
-        fit_seconds += time.perf_counter() - started
-        labels = [str(c) for c in model.classes_]
-        started = time.perf_counter()
-        fold_probas = model.predict_proba([documents[i] for i in fold.test])
-        predict_seconds += time.perf_counter() - started
-        tested += fold.test
-        fold_of += [fold.name] * len(fold.test)
-        probas += fold_probas
-        if fold.validation:
-            val_pred = model.predict([documents[i] for i in fold.validation])
-            validation_pairs += [(documents[i], p) for i, p in zip(fold.validation, val_pred)]
-
-    test_documents = [documents[i] for i in tested]
-    predicted = [[labels[k] for k in p.argmax(axis=1)] for p in probas]
-    scores = evaluation(test_documents, predicted, fold_of if len(folds) > 1 else None)
-    n_tested = sum(len(d) for d in test_documents)
+    plan = plan_folds(cfg, taxonomy)
+    log.info("%d documents, %d folds: %s", len(plan.documents), len(plan.folds), plan.setting)
+    run = cross_validate(cfg, taxonomy, plan)
+    labels = run["labels"]
+    predicted = [[labels[k] for k in p.argmax(axis=1)] for p in run["probas"]]
+    scores = evaluation(run["documents"], predicted, run["folds"] if len(plan.folds) > 1 else None)
+    n_tested = sum(len(d) for d in run["documents"])
     metrics = {
         "name": cfg.name,
         "model": cfg.model._target_.rsplit(".", 1)[-1],
-        "setting": setting,
+        "setting": plan.setting,
         "seed": cfg.seed,
         "train_documents": cfg.get("train_documents"),
         "labels": labels,
-        "data": {"train": [Path(p).name for p in cfg.data.train],
-                 "test": [Path(p).name for p in cfg.data.test] if test_docs else [],
-                 "extra": [Path(p).name for p in cfg.data.extra] if extra_docs else [],
-                 **data_summary(documents)},
+        "data": plan.data,
         "scores": scores,
-        "timing": {"fit_seconds": fit_seconds, "predict_seconds": predict_seconds,
-                   "paragraphs_per_second": n_tested / max(predict_seconds, 1e-9)},
+        "timing": {"fit_seconds": run["fit_seconds"], "predict_seconds": run["predict_seconds"],
+                   "paragraphs_per_second": n_tested / max(run["predict_seconds"], 1e-9)},
     }
-    if validation_pairs:
-        metrics["validation"] = evaluation([d for d, _ in validation_pairs], [p for _, p in validation_pairs])
-    write_predictions(run_dir / PREDICTIONS_FILE, test_documents, fold_of, probas, labels)
+    if run["validation"]:
+        metrics["validation"] = evaluation([d for d, _ in run["validation"]], [p for _, p in run["validation"]])
+    write_predictions(run_dir / PREDICTIONS_FILE, run["documents"], run["folds"], run["probas"], labels)
     write_run_report(run_dir, metrics)
 
     tagger = None
     if cfg.save_model:
-        log.info("fitting the final model on all %d training documents", len(train_docs) + len(extra_docs))
-        final_docs = train_docs + extra_docs
-        final = _fit(cfg, final_docs, [[taxonomy.target(label) for label in d.labels] for d in final_docs],
-                     list(range(len(final_docs))))
+        log.info("fitting the final model on all %d training documents", len(plan.final))
         info = {
             "experiment": cfg.name,
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "training": {"data": metrics["data"]["train"] + metrics["data"]["extra"], **data_summary(final_docs)},
-            "scores": {"setting": f"{setting} ({metrics['data']['documents']} documents)",
+            "training": {"data": plan.data["train"] + plan.data["extra"], **data_summary(plan.final)},
+            "scores": {"setting": f"{plan.setting} ({plan.data['documents']} documents)",
                        **{k: scores[k] for k in ("macro_f1", "core_f1", "token_f1", "accuracy", "per_class")},
                        **{f"{k}_std": v for k, v in scores.get("fold_std", {}).items()
                           if k in ("macro_f1", "core_f1", "token_f1", "accuracy")}},
         }
-        tagger = Tagger(final, taxonomy, info)
+        tagger = Tagger(_fit(cfg, taxonomy, plan.final), taxonomy, info)
         tagger.save_pretrained(run_dir / MODEL_DIR)
     log.info("macro_f1 %.3f  core_f1 %.3f  token_f1 %.3f", scores["macro_f1"], scores["core_f1"], scores["token_f1"])
     return metrics, tagger

@@ -98,3 +98,20 @@ class ParagraphModel(BaseEstimator):
     def load_weights(self, directory) -> None:
         """Restore the learned state written by :meth:`save_weights`."""
         raise NotImplementedError
+
+
+class FixedRuleModel(ParagraphModel):
+    """A model that learns nothing but its label set (rules, heuristics); saving keeps only that."""
+
+    def _fit(self, documents, targets, groups) -> None:
+        pass
+
+    def save_weights(self, directory) -> None:
+        from .state import save_state
+
+        save_state(directory, self.classes_, {})
+
+    def load_weights(self, directory) -> None:
+        from .state import load_state
+
+        self.classes_, _, _ = load_state(directory)

@@ -20,8 +20,7 @@ import re
 import numpy as np
 
 from ..language import detect_language
-from .base import ParagraphModel
-from .state import load_state, save_state
+from .base import FixedRuleModel
 
 #: ISO 639-1 code -> jusText stop list.
 JUSTEXT_STOPLISTS = {
@@ -37,11 +36,8 @@ _TERMINAL = re.compile(r"[.!?\"'”’»…)]$")
 _POLICY = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
 
 
-class _BinaryHeuristic(ParagraphModel):
+class _BinaryHeuristic(FixedRuleModel):
     """Shared plumbing: ``_keep(paragraphs) -> list[bool]`` gives ``core`` vs ``other``."""
-
-    def _fit(self, documents, targets, groups):
-        pass
 
     def _keep(self, paragraphs: list[str]) -> list[bool]:
         raise NotImplementedError
@@ -59,12 +55,6 @@ class _BinaryHeuristic(ParagraphModel):
             proba[~keep, rest] = 1.0
             out.append(proba)
         return out
-
-    def save_weights(self, directory) -> None:
-        save_state(directory, self.classes_, {})
-
-    def load_weights(self, directory) -> None:
-        self.classes_, _, _ = load_state(directory)
 
 
 class JusTextModel(_BinaryHeuristic):

@@ -22,8 +22,7 @@ import re
 import numpy as np
 
 from ..features import LONG_WORDS, _article_span
-from .base import ParagraphModel
-from .state import load_state, save_state
+from .base import FixedRuleModel
 
 #: Keyword patterns per label (case-insensitive regular expressions), several languages.
 DEFAULT_LEXICONS = {
@@ -57,7 +56,7 @@ DEFAULT_LEXICONS = {
 RULE_ORDER = ("fundraising", "newsletter", "related", "other")
 
 
-class KeywordRules(ParagraphModel):
+class KeywordRules(FixedRuleModel):
     """Keyword lexicons plus the article's position; see the module docstring."""
 
     def __init__(self, lexicons: dict | None = None, min_pitch_words=4, min_core_words=LONG_WORDS,
@@ -71,9 +70,6 @@ class KeywordRules(ParagraphModel):
         lexicons = self.lexicons if self.lexicons is not None else DEFAULT_LEXICONS
         return {label: re.compile("|".join(f"(?:{p})" for p in lexicons[label]), re.IGNORECASE)
                 for label in RULE_ORDER if lexicons.get(label)}
-
-    def _fit(self, documents, targets, groups):
-        pass  # nothing to learn beyond classes_
 
     def explain(self, paragraphs: list[str]) -> list[tuple[str, str]]:
         """``(label, rule)`` for each paragraph: which rule fired."""
@@ -113,9 +109,3 @@ class KeywordRules(ParagraphModel):
                 proba[i, index[label]] = self.confidence
             out.append(proba)
         return out
-
-    def save_weights(self, directory) -> None:
-        save_state(directory, self.classes_, {})
-
-    def load_weights(self, directory) -> None:
-        self.classes_, _, _ = load_state(directory)
