@@ -21,7 +21,8 @@ from .metrics import ALL_LABELS, HEADLINE, calibration
 from .plots import confusion_matrix_plot, curve_plot, f1_bars, reliability_plot
 from .report import METRICS_FILE, PREDICTIONS_FILE
 
-COLUMNS = HEADLINE + tuple(f"f1_{label}" for label in ALL_LABELS)
+#: The table's score columns (``core_f1`` already is core's F1, so ``f1_core`` is left out).
+COLUMNS = HEADLINE + tuple(f"f1_{label}" for label in ALL_LABELS if label != "core")
 
 
 def find_runs(paths: Sequence[str | Path]) -> list[Path]:
@@ -66,8 +67,8 @@ def collect(paths: Sequence[str | Path], include: Sequence[str] = ()) -> list[di
         summary = {
             "name": name, "train_documents": size, "model": runs[0][1]["model"], "runs": len(runs),
             "folds": len(rows), "setting": runs[0][1]["setting"], "data": runs[0][1]["data"]["train"],
-            "mean": {k: float(np.mean([r[k] for r in rows])) for k in COLUMNS},
-            "std": {k: float(np.std([r[k] for r in rows])) for k in COLUMNS},
+            "mean": {k: float(np.mean([r[k] for r in rows])) for k in (*COLUMNS, "f1_core")},
+            "std": {k: float(np.std([r[k] for r in rows])) for k in (*COLUMNS, "f1_core")},
             "confusion": {"labels": runs[0][1]["scores"]["confusion"]["labels"], "matrix": matrix.tolist()},
             "paragraphs_per_second": float(np.mean([m["timing"]["paragraphs_per_second"] for _, m in runs])),
             "fit_seconds": float(np.mean([m["timing"]["fit_seconds"] for _, m in runs])),
@@ -81,7 +82,7 @@ def collect(paths: Sequence[str | Path], include: Sequence[str] = ()) -> list[di
 
 
 def results_table(summaries: list[dict], columns: Sequence[str] = COLUMNS) -> str:
-    head = ["run", "model", "folds", *columns, "ECE", "paragraphs/s"]
+    head = ["run", "model", "folds", *columns, "ECE", "tagging paragraphs/s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in summaries:
         name = s["name"] + (f" ({s['train_documents']} docs)" if s.get("train_documents") else "")
