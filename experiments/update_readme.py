@@ -5,7 +5,8 @@
 Each block sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` and is
 rebuilt from generated files only: the studies' ``results/results.json`` (written by
 ``paratag report``), the benchmark's ``results.json``, and the shipped model's
-output on the user's sample (``paratag tag``).
+output on the user's sample (``paratag tag``)
+and its ``config.json``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def load(study: str) -> list[dict] | None:
 
 
 def table(summaries: list[dict], columns=SUMMARY, label=lambda s: s["name"]) -> str:
-    lines = ["| run | folds | " + " | ".join(columns) + " | paragraphs/s |", "|" + "---|" * (len(columns) + 3)]
+    lines = ["| run | folds | " + " | ".join(columns) + " | paragraphs/s in the run |",
+             "|" + "---|" * (len(columns) + 3)]
     for s in summaries:
         cells = [f"{s['mean'][k]:.3f} ± {s['std'][k]:.3f}" for k in columns]
         lines.append(f"| {label(s)} | {s['folds']} | " + " | ".join(cells) + f" | {s['paragraphs_per_second']:.0f} |")
@@ -48,9 +50,134 @@ def seed_output() -> str:
     return "```text\n$ paratag tag data/samples/seed-moscow-times.txt\n" + out + "```"
 
 
+def pick(summaries: list[dict] | None, name: str, size: int | None = None) -> dict | None:
+    return next((s for s in summaries or [] if s["name"] == name and s.get("train_documents") == size), None)
+
+
+def score(s: dict, metric: str = "macro_f1") -> str:
+    return f"{s['mean'][metric]:.3f}"
+
+
+def findings() -> list[str]:
+    """Headline findings, each a sentence around numbers read from a generated table."""
+    out = []
+    baselines = load("baselines")
+    if baselines:
+        best, rules = baselines[0], pick(baselines, "baselines/rules")
+        line = (f"**Best model on unseen sites: `{best['model']}`**, macro-F1 {score(best)} ± "
+                f"{best['std']['macro_f1']:.3f}, core F1 {score(best, 'core_f1')}, token F1 "
+                f"{score(best, 'token_f1')} ([baselines](baselines/results/results.md))")
+        if rules:
+            line += f"; the keyword rules reach {score(rules)} macro-F1"
+        heuristics = [pick(baselines, f"baselines/{h}") for h in ("justext", "line_filter")]
+        if all(heuristics):
+            line += (", jusText and the line filter keep core text at token F1 "
+                     + " and ".join(score(h, "token_f1") for h in heuristics)
+                     + f" against {score(best, 'token_f1')}")
+        out.append(line + ".")
+        weakest = min(("fundraising", "newsletter", "related"), key=lambda c: best["mean"][f"f1_{c}"])
+        out.append(f"**The hardest class is `{weakest}`**: F1 {score(best, 'f1_' + weakest)} for the best model, "
+                   f"against {score(best, 'f1_newsletter' if weakest != 'newsletter' else 'f1_related')} for "
+                   f"`{'newsletter' if weakest != 'newsletter' else 'related'}` ([baselines](baselines/results/"
+                   "results.md)).")
+        for english, multi in (("frozen_minilm", "frozen_e5"), ("finetuned_minilm", "finetuned_e5")):
+            e, m = pick(baselines, f"baselines/{english}"), pick(baselines, f"baselines/{multi}")
+            if e and m:
+                out.append(f"**Encoders**: `{multi}` (multilingual) {score(m)} macro-F1 against `{english}` "
+                           f"(English) {score(e)}; per language in [encoders](encoders/results/"
+                           "macro_f1_by_language.md).")
+    languages = HERE / "encoders" / "results" / "token_f1_by_language.json"
+    if languages.exists():
+        table = json.loads(languages.read_text(encoding="utf-8"))
+        worst = {m: min(langs, key=langs.get) for m, langs in table["scores"].items()}
+        out.append("**Weakest language per model** (token F1, [encoders](encoders/results/token_f1_by_language.md)): "
+                   + "; ".join(f"`{m}` {lang} {table['scores'][m][lang]:.3f}" for m, lang in worst.items()) + ".")
+    transfer = load("transfer")
+    if transfer:
+        for model in ("ngram", "ngram_sequence"):
+            a2r, r2r = pick(transfer, f"authored_to_real/{model}"), pick(transfer, f"baselines/{model}")
+            both = pick(transfer, f"real_plus_authored/{model}")
+            if a2r and r2r:
+                line = (f"**Authored data alone carries part of the way** (`{model}`): trained on our 160 authored "
+                        f"documents, {score(a2r)} macro-F1 on real pages, against {score(r2r)} when trained on real "
+                        "pages of other sites")
+                if both:
+                    line += f"; adding the authored documents to the real ones gives {score(both)}"
+                out.append(line + " ([transfer](transfer/results/results.md)).")
+    context = load("context")
+    if context:
+        def variant(neighbours, layout):
+            return pick(context, f"context/model.layout={layout},model.neighbours={neighbours},model=ngram")
+        plain, full = variant(0, "false"), variant(1, "true")
+        if plain and full:
+            out.append(f"**Context matters** (`ngram`): the paragraph alone {score(plain)} macro-F1, with its "
+                       f"neighbours and layout features {score(full)} ([context](context/results/results.md)).")
+    curve = load("learning_curve")
+    if curve:
+        points = sorted((s for s in curve if s["name"] == "learning_curve/real/ngram"),
+                        key=lambda s: s["train_documents"])
+        if len(points) > 1:
+            out.append("**More labelled pages still help** (`ngram`, real data): macro-F1 "
+                       + ", ".join(f"{score(p)} with {p['train_documents']}" for p in points)
+                       + " training documents ([learning curve](learning_curve/results/results.md)).")
+    thresholds = HERE / "errors" / "results" / "thresholds.json"
+    if thresholds.exists():
+        table = json.loads(thresholds.read_text(encoding="utf-8"))
+        base = table[0]
+        best = max(table, key=lambda t: t["token_f1"])
+        out.append(f"**Routing uncertain paragraphs to core** ([errors](errors/results/results.md)): core recall "
+                   f"{base['core_recall']:.3f} → {best['core_recall']:.3f} at threshold {best['threshold']:.2f}, "
+                   f"precision {base['core_precision']:.3f} → {best['core_precision']:.3f}, token F1 "
+                   f"{base['token_f1']:.3f} → {best['token_f1']:.3f}.")
+    benchmark = HERE / "benchmark" / "results.json"
+    if benchmark.exists():
+        rows = json.loads(benchmark.read_text(encoding="utf-8"))["rows"]
+        out.append("**Tagging speed on one CPU core** ([benchmark](benchmark/results.md)): "
+                   + ", ".join(f"`{r['model']}` {r['tag_paragraphs_per_second']:,.0f}" for r in rows)
+                   + " paragraphs per second.")
+    return [f"- {line}" for line in out]
+
+
+def shipped_model() -> str:
+    config = json.loads((ROOT / "src" / "paratag" / "pretrained" / "default" / "config.json")
+                        .read_text(encoding="utf-8"))["paratag"]
+    s, training = config["scores"], config["training"]
+    target = config["model"]["_target_"].rsplit(".", 1)[-1]
+    return (f"`{target}`, trained on {training['documents']} documents ({training['paragraphs']:,} paragraphs) of "
+            + ", ".join(f"`{Path(d).name}`" for d in training["data"])
+            + f". Its own cross-validation ({s['setting']}): macro-F1 {s['macro_f1']:.3f}, core F1 "
+            f"{s['core_f1']:.3f}, token F1 {s['token_f1']:.3f}. Model card: "
+            "[`src/paratag/pretrained/default/README.md`](src/paratag/pretrained/default/README.md)."
+            + why_shipped())
+
+
+def config_name(summary: dict) -> str:
+    """A results row's model config name (the shipped model's row is the n-gram sequence model)."""
+    name = summary["name"].split("/")[-1]
+    return "ngram_sequence" if name == "shipped_model" else name
+
+
+def why_shipped() -> str:
+    """Which model the tables say should ship: the best by macro-F1 that tags ≥ 1,000 paragraphs/s on one core."""
+    baselines, benchmark = load("baselines"), HERE / "benchmark" / "results.json"
+    if not baselines or not benchmark.exists():
+        return ""
+    speed = {r["model"]: r["tag_paragraphs_per_second"] for r in json.loads(benchmark.read_text())["rows"]}
+    fast = [s for s in baselines if speed.get(config_name(s), 0) >= 1000]
+    best = baselines[0]
+    line = (f"\n\nWhy this one: the best macro-F1 in the baselines table is `{config_name(best)}` "
+            f"({score(best)}, tagging {speed.get(config_name(best), float('nan')):,.0f} paragraphs/s on one core in "
+            "the [benchmark](experiments/benchmark/results.md))")
+    if fast and fast[0] is not best:
+        line += (f"; the best of the models that tag at least 1,000 paragraphs/s on one core is "
+                 f"`{config_name(fast[0])}` ({score(fast[0])}, {speed[config_name(fast[0])]:,.0f} paragraphs/s)")
+    return line + "."
+
+
 def main() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     readme = replace_block(readme, "seed-output", seed_output())
+    readme = replace_block(readme, "shipped-model", shipped_model())
     baselines = load("baselines")
     if baselines:
         body = ["Site-grouped 5-fold cross-validation on the real corpus (630 pages of 595 sites, "
@@ -59,8 +186,17 @@ def main() -> None:
                 "copied here by `python experiments/update_readme.py`.", "",
                 table(baselines, label=lambda s: s["name"].split("/")[-1])]
         readme = replace_block(readme, "results", "\n".join(body))
+    transfer = load("transfer")
+    if transfer:
+        body = ["Trained on the project's authored corpus or on real pages, tested on real or authored pages; "
+                "generated by [`experiments/transfer`](experiments/transfer/README.md) (`paratag report`), "
+                "copied here by `python experiments/update_readme.py`.", "",
+                table(transfer, columns=SUMMARY[:4])]
+        readme = replace_block(readme, "transfer", "\n".join(body))
     (ROOT / "README.md").write_text(readme, encoding="utf-8")
-    print("updated README.md")
+    index = (HERE / "README.md").read_text(encoding="utf-8")
+    (HERE / "README.md").write_text(replace_block(index, "findings", "\n".join(findings())), encoding="utf-8")
+    print("updated README.md and experiments/README.md")
 
 
 if __name__ == "__main__":
