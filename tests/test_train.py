@@ -140,6 +140,11 @@ def test_multirun_survives_a_failing_job_and_report_collects_it(tmp_path):
     assert "| sweep_test | KeywordRules | 4 |" in table  # 2 seeds x 2 folds
     assert (tmp_path / "report" / "f1_by_class.png").stat().st_size > 1000
     assert (tmp_path / "report" / "reliability.png").exists()
+    # --include keeps only the runs whose name matches, given once or repeated
+    for argv in (["--include", "other*", "sweep_*"], ["--include", "other*", "--include", "sweep_*"]):
+        assert main(["report", str(sweep), "-o", str(tmp_path / "kept"), *argv]) == 0
+        assert "| sweep_test |" in (tmp_path / "kept" / "results.md").read_text()
+    assert main(["report", str(sweep), "-o", str(tmp_path / "none"), "--include", "other*"]) != 0
 
 
 def test_extra_documents_train_every_fold_but_are_never_tested(tmp_path):

@@ -237,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("runs", nargs="+", help="run folders, sweep folders, or folders holding them")
     p.add_argument("-o", "--output", required=True, help="folder for results.md and the plots")
     p.add_argument("--title", default="Results")
-    p.add_argument("--include", nargs="*", default=[], help="only runs whose name matches these glob patterns")
+    p.add_argument("--include", nargs="+", action="extend", default=[],
+                   help="only runs whose name matches one of these glob patterns")
     p.set_defaults(run=cmd_report)
     return top
 
