@@ -21,10 +21,10 @@ def test_the_shipped_model_is_a_small_folder_of_safe_files():
 
 def test_the_shipped_model_records_its_training_data_and_scores():
     config = json.loads((pretrained_dir() / "config.json").read_text())["paratag"]
-    assert config["labels"] == ["core", "fundraising", "newsletter", "related", "other"]
+    assert sorted(config["labels"]) == ["core", "fundraising", "newsletter", "other", "related"]
     assert config["training"]["documents"] >= 630  # the whole real corpus
     assert any("aeb-dev.jsonl" in path for path in config["training"]["data"])
-    assert 0 < config["scores"]["macro_f1"] <= 1 and config["scores"]["folds"]
+    assert 0 < config["scores"]["macro_f1"] <= 1 and "cross-validation grouped by site" in config["scores"]["setting"]
 
 
 def test_load_without_a_path_tags_the_users_sample():
