@@ -18,11 +18,11 @@ for study in $studies; do
     $PARATAG report outputs/sweeps/transfer outputs/sweeps/baselines outputs/shipped_model -o experiments/transfer/results \
       --title "Authored versus real training data" \
       --include 'repo_cv/*' 'authored_to_real/*' 'real_to_authored/*' 'real_plus_authored/*' \
-      'baselines/ngram' 'shipped_model'
+      'baselines/ngram' 'baselines/ngram_sequence' 'shipped_model'
     ;;
-  baselines)  # the n-gram sequence model's row is the shipped model's cross-validation (make model)
+  baselines)  # make model: the shipped model's cross-validation (the sequence model with authored pages added)
     $PY -m paratag.train -m experiment=baselines seed=0,1,2 model=rules,justext,line_filter,ngram
-    $PY -m paratag.train -m experiment=baselines seed=0 model=frozen_minilm,frozen_e5
+    $PY -m paratag.train -m experiment=baselines seed=0 model=ngram_sequence,frozen_minilm,frozen_e5
     $PY -m paratag.train -m experiment=baselines seed=0 model=finetuned_minilm model.max_train_paragraphs=2000
     make model
     $PARATAG report outputs/sweeps/baselines outputs/shipped_model -o experiments/baselines/results \
