@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from paratag.paths import pretrained_dir
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 #: what the context model should reach under site-grouped cross-validation on the real corpus
@@ -29,6 +31,11 @@ def replace_block(text: str, name: str, body: str) -> str:
     if not pattern.search(text):
         raise SystemExit(f"no block {name!r} to fill")
     return pattern.sub(lambda m: m.group(1) + body.rstrip() + "\n" + m.group(2), text)
+
+
+def benchmark_rows() -> list[dict] | None:
+    path = HERE / "benchmark" / "results.json"
+    return json.loads(path.read_text(encoding="utf-8"))["rows"] if path.exists() else None
 
 
 def load(study: str) -> list[dict] | None:
@@ -77,10 +84,10 @@ def findings() -> list[str]:
                      + " and ".join(score(h, "token_f1") for h in heuristics)
                      + f" against {score(best, 'token_f1')}")
         out.append(line + ".")
-        weakest = min(("fundraising", "newsletter", "related"), key=lambda c: best["mean"][f"f1_{c}"])
+        weakest, next_weakest = sorted(("fundraising", "newsletter", "related"),
+                                       key=lambda c: best["mean"][f"f1_{c}"])[:2]
         out.append(f"**The hardest class is `{weakest}`**: F1 {score(best, 'f1_' + weakest)} for the best model, "
-                   f"against {score(best, 'f1_newsletter' if weakest != 'newsletter' else 'f1_related')} for "
-                   f"`{'newsletter' if weakest != 'newsletter' else 'related'}` ([baselines](baselines/results/"
+                   f"against {score(best, 'f1_' + next_weakest)} for `{next_weakest}` ([baselines](baselines/results/"
                    "results.md)).")
         for english, multi in (("frozen_minilm", "frozen_e5"), ("finetuned_minilm", "finetuned_e5")):
             e, m = pick(baselines, f"baselines/{english}"), pick(baselines, f"baselines/{multi}")
@@ -131,9 +138,8 @@ def findings() -> list[str]:
                    f"{base['core_recall']:.3f} → {best['core_recall']:.3f} at threshold {best['threshold']:.2f}, "
                    f"precision {base['core_precision']:.3f} → {best['core_precision']:.3f}, token F1 "
                    f"{base['token_f1']:.3f} → {best['token_f1']:.3f}.")
-    benchmark = HERE / "benchmark" / "results.json"
-    if benchmark.exists():
-        rows = json.loads(benchmark.read_text(encoding="utf-8"))["rows"]
+    rows = benchmark_rows()
+    if rows:
         out.append("**Tagging speed on one CPU core** ([benchmark](benchmark/results.md)): "
                    + ", ".join(f"`{r['model']}` {r['tag_paragraphs_per_second']:,.0f}" for r in rows)
                    + " paragraphs per second.")
@@ -141,8 +147,7 @@ def findings() -> list[str]:
 
 
 def shipped_model() -> str:
-    config = json.loads((ROOT / "src" / "paratag" / "pretrained" / "default" / "config.json")
-                        .read_text(encoding="utf-8"))["paratag"]
+    config = json.loads((pretrained_dir() / "config.json").read_text(encoding="utf-8"))["paratag"]
     s, training = config["scores"], config["training"]
     target = config["model"]["_target_"].rsplit(".", 1)[-1]
     return (f"`{target}`, trained on {training['documents']} documents ({training['paragraphs']:,} paragraphs) of "
@@ -155,24 +160,24 @@ def shipped_model() -> str:
             + why_shipped())
 
 
-def row_label(summary: dict) -> str:
-    if summary["name"] == "shipped_model":
-        return "**shipped model**: ngram_sequence, authored pages added to training"
-    return summary["name"].split("/")[-1]
-
-
 def config_name(summary: dict) -> str:
     """A results row's model config name (the shipped model's row is the n-gram sequence model)."""
     name = summary["name"].split("/")[-1]
     return "ngram_sequence" if name == "shipped_model" else name
 
 
+def row_label(summary: dict) -> str:
+    if summary["name"] == "shipped_model":
+        return f"**shipped model**: {config_name(summary)}, authored pages added to training"
+    return config_name(summary)
+
+
 def why_shipped() -> str:
     """Which model the tables say should ship: the best by macro-F1 that tags ≥ 1,000 paragraphs/s on one core."""
-    baselines, benchmark = load("baselines"), HERE / "benchmark" / "results.json"
-    if not baselines or not benchmark.exists():
+    baselines, rows = load("baselines"), benchmark_rows()
+    if not baselines or not rows:
         return ""
-    speed = {r["model"]: r["tag_paragraphs_per_second"] for r in json.loads(benchmark.read_text())["rows"]}
+    speed = {r["model"]: r["tag_paragraphs_per_second"] for r in rows}
     fast = [s for s in baselines if speed.get(config_name(s), 0) >= 1000]
     best = baselines[0]
     line = (f"\n\nWhy this one: the best macro-F1 in the baselines table is `{config_name(best)}` "
