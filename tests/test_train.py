@@ -147,6 +147,21 @@ def test_multirun_survives_a_failing_job_and_report_collects_it(tmp_path):
     assert main(["report", str(sweep), "-o", str(tmp_path / "none"), "--include", "other*"]) != 0
 
 
+def test_report_draws_a_learning_curve_against_the_full_data_run(tmp_path):
+    italian = DATA / "authored" / "it"
+    sweep = tmp_path / "sweep"
+    for extra in (["train_documents=2,3"], []):  # two curve points, then the run on all training documents
+        result = subprocess.run(
+            [sys.executable, "-m", "paratag.train", "-m", "model=ngram", "model.max_features=2000", "split.n_splits=2",
+             f"data.train=[{italian}]", f"hydra.sweep.dir={sweep / str(len(extra))}", "name=curve", *extra],
+            capture_output=True, text=True, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert main(["report", str(sweep), "-o", str(tmp_path / "report")]) == 0
+    table = (tmp_path / "report" / "results.md").read_text()
+    assert "| curve (2 docs) |" in table and "| curve (3 docs) |" in table and "| curve | NgramModel |" in table
+    assert (tmp_path / "report" / "learning_curve_macro_f1.png").stat().st_size > 1000
+
+
 def test_extra_documents_train_every_fold_but_are_never_tested(tmp_path):
     cfg = _tiny("ngram", f"data.extra=[{DATA / 'samples'}]")
     metrics, tagger = train(cfg, run_dir=tmp_path)

@@ -125,8 +125,9 @@ def write_collection(paths: Sequence[str | Path], output: str | Path, title: str
                 points.sort(key=lambda s: s["train_documents"])
                 series[name] = ([p["train_documents"] for p in points], [p["mean"][metric] for p in points],
                                 [p["std"][metric] for p in points])
+            references = {f"{s['name']} (all training documents)": s["mean"][metric] for s in plain}
             curve_plot(series, output / f"learning_curve_{metric}.png", "training documents", metric,
-                       title=f"learning curve: {metric}", logx=True)
+                       title=f"learning curve: {metric}", logx=True, references=references)
             lines += [f"![learning curve {metric}](learning_curve_{metric}.png)", ""]
     calibrated = {s["name"]: (s["calibration"]["confidence"], s["calibration"]["accuracy"], s["calibration"]["count"])
                   for s in plain if "calibration" in s}

@@ -60,15 +60,25 @@ def f1_bars(rows: dict[str, dict[str, tuple[float, float]]], labels: Sequence[st
 
 
 def curve_plot(series: dict[str, tuple[Sequence[float], Sequence[float], Sequence[float]]], path,
-               xlabel: str, ylabel: str, title: str = "", logx: bool = False) -> Path:
-    """Lines with a shaded spread: ``series[name] = (x, mean, std)``."""
+               xlabel: str, ylabel: str, title: str = "", logx: bool = False,
+               references: dict[str, float] | None = None) -> Path:
+    """Lines with a shaded spread: ``series[name] = (x, mean, std)``; ``references[name]`` is drawn
+    as a dashed horizontal line (e.g. the same model trained on all the data)."""
     fig, ax = plt.subplots(figsize=(6, 4))
+    ticks = set()
     for name, (x, mean, std) in series.items():
         x, mean, std = map(np.asarray, (x, mean, std))
         ax.plot(x, mean, marker="o", label=name)
         ax.fill_between(x, mean - std, mean + std, alpha=0.2)
+        ticks.update(x.tolist())
+    for name, value in (references or {}).items():
+        ax.axhline(value, linestyle="--", linewidth=1, color="grey")
+        ax.annotate(name, (0.01, value), xycoords=("axes fraction", "data"), va="bottom", fontsize=7, color="grey")
     if logx:
         ax.set_xscale("log")
+        ax.minorticks_off()
+    if ticks:
+        ax.set_xticks(sorted(ticks), [f"{t:g}" for t in sorted(ticks)])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
