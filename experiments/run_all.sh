@@ -21,9 +21,10 @@ for study in $studies; do
       'baselines/ngram' 'baselines/ngram_sequence' 'shipped_model'
     ;;
   baselines)  # make model: the shipped model's cross-validation (the sequence model with authored pages added)
-    $PY -m paratag.train -m experiment=baselines seed=0,1,2 model=rules,justext,line_filter,ngram
-    $PY -m paratag.train -m experiment=baselines seed=0 model=ngram_sequence,frozen_minilm,frozen_e5
-    $PY -m paratag.train -m experiment=baselines seed=0 model=finetuned_minilm model.max_train_paragraphs=2000
+    $PY -m paratag.train -m experiment=baselines seed=0,1,2 \
+      model=rules,justext,line_filter,ngram,ngram_sequence,frozen_minilm,frozen_e5
+    $PY -m paratag.train -m experiment=baselines seed=0,1,2 model=finetuned_minilm model.max_train_paragraphs=2000
+    $PY -m paratag.train -m experiment=baselines seed=0 model=hybrid_minilm
     make model
     $PARATAG report outputs/sweeps/baselines outputs/shipped_model -o experiments/baselines/results \
       --title "Baselines on the real corpus"
@@ -33,13 +34,14 @@ for study in $studies; do
     $PY experiments/encoders/languages.py outputs/sweeps/baselines outputs/shipped_model --metric token_f1
     ;;
   context)
-    $PY -m paratag.train -m experiment=context model=ngram model.neighbours=0,1 model.layout=false,true
+    $PY -m paratag.train -m experiment=context model=ngram,frozen_minilm model.neighbours=0,1 model.layout=false,true
+    $PY -m paratag.train -m experiment=context model=ngram_sequence model.reader.context=none,gru model.layout=false,true
     $PARATAG report outputs/sweeps/context -o experiments/context/results --title "What context buys"
     ;;
   learning_curve)
-    $PY -m paratag.train -m experiment=learning_curve model=ngram train_documents=16,64,256
-    $PY -m paratag.train -m experiment=learning_curve_authored model=ngram train_documents=16,64,160
-    $PARATAG report outputs/sweeps/learning_curve outputs/sweeps/baselines --include 'learning_curve/*' 'baselines/ngram' -o experiments/learning_curve/results --title "Learning curves"
+    $PY -m paratag.train -m experiment=learning_curve model=ngram,ngram_sequence train_documents=16,32,64,128,256
+    $PY -m paratag.train -m experiment=learning_curve_authored model=ngram,ngram_sequence train_documents=16,32,64,128,160
+    $PARATAG report outputs/sweeps/learning_curve outputs/sweeps/baselines --include 'learning_curve/*' 'baselines/ngram' 'baselines/ngram_sequence' -o experiments/learning_curve/results --title "Learning curves"
     ;;
   errors)
     $PY experiments/errors/analyse.py outputs/sweeps/baselines outputs/shipped_model --model shipped_model
