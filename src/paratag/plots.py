@@ -74,10 +74,9 @@ def curve_plot(series: dict[str, tuple[Sequence[float], Sequence[float], Sequenc
     for name, value in (references or {}).items():
         ax.axhline(value, linestyle="--", linewidth=1, color="grey")
         ax.annotate(name, (0.01, value), xycoords=("axes fraction", "data"), va="bottom", fontsize=7, color="grey")
-    if logx:
+    if logx:  # ticks at the points, written plainly (16, 32, 64, not 2x10^1)
         ax.set_xscale("log")
         ax.minorticks_off()
-    if ticks:
         ax.set_xticks(sorted(ticks), [f"{t:g}" for t in sorted(ticks)])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
