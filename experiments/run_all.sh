@@ -26,6 +26,10 @@ for study in $studies; do
     $PY -m paratag.train -m experiment=baselines seed=0,1,2 model=finetuned_minilm model.max_train_paragraphs=2000
     $PY -m paratag.train -m experiment=baselines seed=0 model=hybrid_minilm
     make model
+    for seed in 1 2; do
+      $PY -m paratag.train experiment=shipped_model seed=$seed save_model=false \
+        hydra.run.dir=outputs/shipped_model/seeds/seed_$seed
+    done
     $PARATAG report outputs/sweeps/baselines outputs/shipped_model -o experiments/baselines/results \
       --title "Baselines on the real corpus"
     ;;
