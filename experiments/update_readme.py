@@ -114,23 +114,22 @@ def findings() -> list[str]:
                 out.append(line + " ([transfer](transfer/results/results.md)).")
     context = load("context")
     if context:
-        # each model's switch for its neighbours: (name with it off, name with it on); {layout} fills in
-        neighbours = {"ngram": ("model.neighbours=0", "model.neighbours=1"),
-                      "frozen_minilm": ("model.neighbours=0", "model.neighbours=1"),
-                      "ngram_sequence": ("model.reader.context=none", "model.reader.context=gru")}
+        # how each model's neighbours are switched off and on in the context sweep
+        switches = {"ngram": ("model.neighbours=0", "model.neighbours=1"),
+                    "frozen_minilm": ("model.neighbours=0", "model.neighbours=1"),
+                    "ngram_sequence": ("model.reader.context=none", "model.reader.context=gru")}
 
         def variant(model, layout, switch):
             return pick(context, f"context/model.layout={layout},{switch},model={model}")
 
-        for what, compare in (("Neighbouring paragraphs", lambda m, off, on: (variant(m, True, off),
-                                                                              variant(m, True, on))),
-                              ("Layout features", lambda m, off, on: (variant(m, False, on), variant(m, True, on)))):
-            found = [(model, *compare(model, off, on)) for model, (off, on) in neighbours.items()]
-            found = [(model, without, with_) for model, without, with_ in found if without and with_]
-            if found:
-                other = "layout features" if what.startswith("Neighbouring") else "neighbours"
+        neighbours = [(m, variant(m, True, off), variant(m, True, on)) for m, (off, on) in switches.items()]
+        layout = [(m, variant(m, False, on), variant(m, True, on)) for m, (off, on) in switches.items()]
+        for what, other, rows in (("Neighbouring paragraphs", "layout features", neighbours),
+                                  ("Layout features", "neighbours", layout)):
+            rows = [(model, without, with_) for model, without, with_ in rows if without and with_]
+            if rows:
                 out.append(f"**{what} matter** (macro-F1 without → with them, {other} on in both): "
-                           + "; ".join(f"`{model}` {score(a)} → {score(b)}" for model, a, b in found)
+                           + "; ".join(f"`{model}` {score(a)} → {score(b)}" for model, a, b in rows)
                            + " ([context](context/results/results.md)).")
     curve = load("learning_curve")
     for model in ("ngram", "ngram_sequence") if curve else ():
