@@ -11,6 +11,7 @@ and its ``config.json``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -33,11 +34,13 @@ def replace_block(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body.rstrip() + "\n" + m.group(2), text)
 
 
+@functools.cache
 def benchmark_rows() -> list[dict] | None:
     path = HERE / "benchmark" / "results.json"
     return json.loads(path.read_text(encoding="utf-8"))["rows"] if path.exists() else None
 
 
+@functools.cache
 def load(study: str) -> list[dict] | None:
     path = HERE / study / "results" / "results.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
@@ -132,16 +135,19 @@ def findings() -> list[str]:
                            + "; ".join(f"`{model}` {score(a)} → {score(b)}" for model, a, b in rows)
                            + " ([context](context/results/results.md)).")
     curve = load("learning_curve")
-    for model in ("ngram", "ngram_sequence") if curve else ():
+    if curve:
         def points(name):
             return sorted((s for s in curve if s["name"] == name), key=lambda s: s["train_documents"])
-        real, authored = points(f"learning_curve/real/{model}"), points(f"learning_curve/authored/{model}")
-        if len(real) > 1:
+
+        for model in ("ngram", "ngram_sequence"):
+            real, authored = points(f"learning_curve/real/{model}"), points(f"learning_curve/authored/{model}")
+            if len(real) < 2:
+                continue
             line = (f"**More labelled pages still help** (`{model}`, real data): macro-F1 "
                     + ", ".join(f"{score(p)} with {p['train_documents']}" for p in real) + " training documents")
             full = pick(curve, f"baselines/{model}")
             if full:
-                line += f", {score(full)} with all of them (about 504)"
+                line += f", {score(full)} with all of each fold's training pages"
             if authored:
                 most = authored[-1]
                 match = min(real, key=lambda p: abs(p["mean"]["macro_f1"] - most["mean"]["macro_f1"]))
