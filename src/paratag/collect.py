@@ -21,8 +21,11 @@ from .metrics import ALL_LABELS, HEADLINE, calibration
 from .plots import confusion_matrix_plot, curve_plot, f1_bars, reliability_plot
 from .report import METRICS_FILE, PREDICTIONS_FILE
 
-#: The table's score columns (``core_f1`` already is core's F1, so ``f1_core`` is left out).
-COLUMNS = HEADLINE + tuple(f"f1_{label}" for label in ALL_LABELS if label != "core")
+#: The table's score columns (``core_f1`` already is core's F1, so ``f1_core`` is left out);
+#: ``joined_*``: the same test pages in the joined segmentation (paratag.segmentation).
+COLUMNS = ("macro_f1", "joined_macro_f1", "core_f1", "joined_core_f1", "token_f1", "joined_token_f1",
+           "f1_fundraising", "joined_f1_fundraising", "f1_newsletter", "joined_f1_newsletter", "f1_related",
+           "joined_f1_related", "f1_other")
 
 
 def find_runs(paths: Sequence[str | Path]) -> list[Path]:
@@ -34,11 +37,20 @@ def find_runs(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(set(runs))
 
 
-def _fold_rows(metrics: dict) -> list[dict]:
-    scores = metrics["scores"]
+def _score_rows(scores: dict) -> list[dict]:
     if scores.get("folds"):
         return list(scores["folds"].values())
     return [{k: scores[k] for k in HEADLINE} | {f"f1_{l}": scores["per_class"][l]["f1"] for l in ALL_LABELS}]
+
+
+def _fold_rows(metrics: dict) -> list[dict]:
+    """One row of scores per fold; the scores on other segmentations of the same pages
+    join each row with the segmentation's name as prefix (``joined_macro_f1``)."""
+    rows = _score_rows(metrics["scores"])
+    for name, scores in metrics.get("segmentations", {}).items():
+        for row, other in zip(rows, _score_rows(scores)):
+            row.update({f"{name}_{k}": v for k, v in other.items()})
+    return rows
 
 
 def _calibration(run: Path) -> dict | None:
@@ -47,6 +59,10 @@ def _calibration(run: Path) -> dict | None:
         return None
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return calibration([r["score"] for r in rows], [r["predicted"] == r["gold"] for r in rows])
+
+
+def _shared_keys(rows: list[dict]) -> list[str]:
+    return [k for k in rows[0] if all(k in r for r in rows)]
 
 
 def collect(paths: Sequence[str | Path], include: Sequence[str] = ()) -> list[dict]:
@@ -67,8 +83,8 @@ def collect(paths: Sequence[str | Path], include: Sequence[str] = ()) -> list[di
         summary = {
             "name": name, "train_documents": size, "model": runs[0][1]["model"], "runs": len(runs),
             "folds": len(rows), "setting": runs[0][1]["setting"], "data": runs[0][1]["data"]["train"],
-            "mean": {k: float(np.mean([r[k] for r in rows])) for k in (*COLUMNS, "f1_core")},
-            "std": {k: float(np.std([r[k] for r in rows])) for k in (*COLUMNS, "f1_core")},
+            "mean": {k: float(np.mean([r[k] for r in rows])) for k in _shared_keys(rows)},
+            "std": {k: float(np.std([r[k] for r in rows])) for k in _shared_keys(rows)},
             "confusion": {"labels": runs[0][1]["scores"]["confusion"]["labels"], "matrix": matrix.tolist()},
             "paragraphs_per_second": float(np.mean([m["timing"]["paragraphs_per_second"] for _, m in runs])),
             "fit_seconds": float(np.mean([m["timing"]["fit_seconds"] for _, m in runs])),
@@ -87,7 +103,7 @@ def results_table(summaries: list[dict], columns: Sequence[str] = COLUMNS) -> st
     for s in summaries:
         name = s["name"] + (f" ({s['train_documents']} docs)" if s.get("train_documents") else "")
         cells = [name, s["model"], str(s["folds"])]
-        cells += [f"{s['mean'][k]:.3f} ± {s['std'][k]:.3f}" for k in columns]
+        cells += [f"{s['mean'][k]:.3f} ± {s['std'][k]:.3f}" if k in s["mean"] else "–" for k in columns]
         cells += [f"{s['ece']:.3f}" if "ece" in s else "", f"{s['paragraphs_per_second']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -12,6 +12,8 @@ class Document:
     ``paragraphs`` are in page order; ``labels`` (same length) are the gold labels
     of a labelled document and ``None`` for raw text. ``source`` is the site the
     page comes from: every split and cross-validation fold groups by it.
+    ``corpus`` names the file or folder it was read from (scores are also
+    reported per corpus).
     """
 
     id: str
@@ -20,6 +22,7 @@ class Document:
     source: str = ""
     url: str = ""
     meta: dict = field(default_factory=dict)
+    corpus: str = ""
 
     def __post_init__(self) -> None:
         if self.labels is not None and len(self.labels) != len(self.paragraphs):

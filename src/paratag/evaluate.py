@@ -26,6 +26,8 @@ def evaluation(documents: Sequence[Document], predicted: Sequence[Sequence[str]]
     result["per_site"] = per_group([d.source for d in documents], paragraphs, gold, predicted, key="site")
     result["per_language"] = per_group([document_language(d) for d in documents], paragraphs, gold, predicted,
                                        key="language")
+    result["per_corpus"] = per_group([d.corpus or "unnamed" for d in documents], paragraphs, gold, predicted,
+                                     key="corpus")
     labels, matrix = confusion([x for g in gold for x in g], [x for p in predicted for x in p])
     result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
     if folds is not None:
@@ -58,6 +60,13 @@ def format_scores(scores: dict, sites: int = 0) -> str:
     for label in ALL_LABELS:
         c = scores["per_class"][label]
         lines.append(f"| {label} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    if scores.get("per_corpus"):
+        lines += ["", "By corpus (the file or folder the pages were read from):", "",
+                  "| corpus | documents | paragraphs | macro_f1 | core_f1 | token_f1 | F1 fundraising | F1 newsletter "
+                  "| F1 related |", "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['corpus']} | {r['documents']} | {r['paragraphs']} | {r['macro_f1']:.3f} | {r['core_f1']:.3f} "
+                  f"| {r['token_f1']:.3f} | {r['f1_fundraising']:.3f} | {r['f1_newsletter']:.3f} | {r['f1_related']:.3f} |"
+                  for r in scores["per_corpus"]]
     if scores.get("per_language"):
         lines += ["", "By language (identified from the article text where the data does not say):", "",
                   "| language | documents | paragraphs | macro_f1 | core_f1 | token_f1 | F1 fundraising | F1 newsletter |",

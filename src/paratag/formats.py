@@ -276,14 +276,19 @@ def read_documents(paths: str | Path | Iterable[str | Path], known_labels: Seque
                    require_labels: bool = True) -> list[Document]:
     """All documents in ``paths``: files of any format, or folders of them.
 
-    With ``require_labels`` every document must be labelled (raw ``.txt`` files
+    Each document's ``corpus`` is the name of the file or folder in ``paths`` it
+    came from (``fundus-dev``, ``authored``). With ``require_labels`` every document must be labelled (raw ``.txt`` files
     without a sidecar are skipped in folders and refused when named).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     documents: list[Document] = []
-    for path in document_files(paths, require_labels):
-        documents += read_file(path, known_labels, require_labels)
+    for root in map(Path, paths):
+        for path in document_files([root], require_labels):
+            found = read_file(path, known_labels, require_labels)
+            for document in found:  # the corpus: the file or folder named in ``paths``
+                document.corpus = root.stem if root.is_file() else root.name
+            documents += found
     return documents
 
 

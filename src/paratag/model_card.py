@@ -41,16 +41,30 @@ def _versions() -> dict:
 
 
 def _score_table(scores: dict) -> str:
-    rows = ["| score | value |", "|---|---|"]
+    """Headline scores and per-class F1, one column per segmentation of the test pages."""
+    forms = {"blocks": scores, **scores.get("segmentations", {})}
+
+    def cell(s, key):
+        if key not in s:
+            return ""
+        std = s.get(f"{key}_std")
+        return f"{s[key]:.3f}" + (f" ± {std:.3f}" if std is not None else "")
+
+    rows = ["| score | " + " | ".join(forms) + " |", "|---|" + "---|" * len(forms)]
     for key in ("macro_f1", "core_f1", "token_f1", "accuracy"):
         if key in scores:
-            std = scores.get(f"{key}_std")
-            rows.append(f"| {key} | {scores[key]:.3f}" + (f" ± {std:.3f}" if std is not None else "") + " |")
-    per_class = scores.get("per_class", {})
-    if per_class:
-        rows += ["", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-        rows += [f"| {label} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |"
-                 for label, c in per_class.items() if label in ALL_LABELS]
+            rows.append(f"| {key} | " + " | ".join(cell(s, key) for s in forms.values()) + " |")
+    for label in ALL_LABELS:
+        if label in scores.get("per_class", {}):
+            rows.append(f"| F1 {label} | " + " | ".join(f"{s['per_class'][label]['f1']:.3f}" if label in
+                                                           s.get("per_class", {}) else "" for s in forms.values())
+                        + " |")
+    if "ece" in scores:
+        rows += ["", f"Expected calibration error of the top probability (blocks): {scores['ece']:.3f}."]
+    if len(forms) > 1:
+        rows += ["", "`blocks`: the pages as labelled, one HTML block per paragraph; `joined`: the same pages with "
+                 "each run of short same-label paragraphs joined into one, as a scraper that keeps a widget's "
+                 "lines together gives them (`paratag.segmentation.joined_form`)."]
     return "\n".join(rows)
 
 

@@ -62,6 +62,10 @@ def write_run_report(run_dir, metrics: dict) -> None:
         f"![confusion matrix]({CONFUSION_FILE})",
         "",
     ]
+    for name, other in metrics.get("segmentations", {}).items():
+        lines += [f"## Scores on the `{name}` segmentation of the same test pages", "", format_scores(other), ""]
+    if metrics.get("calibration"):
+        lines += [f"Expected calibration error of the top probability: {metrics['calibration']['ece']:.3f}.", ""]
     if metrics.get("validation"):
         lines += ["## Validation sites", "", format_scores(metrics["validation"]), ""]
     atomic_write_text(run_dir / REPORT_FILE, "\n".join(lines))

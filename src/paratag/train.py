@@ -29,8 +29,10 @@ from .document import Document
 from .evaluate import evaluation
 from .formats import read_labelled
 from .labels import Taxonomy
+from .metrics import calibration
 from .paths import config_dir
 from .report import PREDICTIONS_FILE, write_predictions, write_run_report
+from .segmentation import SEGMENTATIONS, segmented
 from .splits import Fold
 from .tagger import Tagger
 
@@ -94,8 +96,11 @@ def plan_folds(cfg: DictConfig, taxonomy: Taxonomy) -> Plan:
 
 
 def _fit(cfg: DictConfig, taxonomy: Taxonomy, documents: list[Document]):
+    """Fit ``cfg.model`` on ``documents`` (with their re-segmented copies when ``cfg.augment`` is set)."""
     from hydra.utils import instantiate
 
+    if cfg.get("augment"):
+        documents = instantiate(cfg.augment)(documents)
     model = instantiate(cfg.model, _convert_="all")
     model.fit(documents, [[taxonomy.target(label) for label in d.labels] for d in documents],
               groups=[d.group for d in documents])
@@ -103,10 +108,12 @@ def _fit(cfg: DictConfig, taxonomy: Taxonomy, documents: list[Document]):
 
 
 def cross_validate(cfg: DictConfig, taxonomy: Taxonomy, plan: Plan) -> dict:
-    """Fit one model per fold and predict its test (and validation) documents."""
+    """Fit one model per fold and predict its test (and validation) documents, the test
+    documents in each of ``cfg.test_segmentations`` (the first is the main one)."""
     from tqdm.auto import tqdm
 
-    out = {"documents": [], "folds": [], "probas": [], "validation": [], "fit_seconds": 0.0, "predict_seconds": 0.0}
+    out = {"documents": [], "folds": [], "probas": [], "validation": [], "fit_seconds": 0.0, "predict_seconds": 0.0,
+           "segmentations": {name: {"documents": [], "probas": []} for name in test_segmentations(cfg)[1:]}}
     rng = np.random.default_rng(cfg.seed)
     docs = plan.documents
     for fold in tqdm(plan.folds, desc=f"{cfg.name}: folds", unit="fold"):
@@ -123,10 +130,31 @@ def cross_validate(cfg: DictConfig, taxonomy: Taxonomy, plan: Plan) -> dict:
         out["predict_seconds"] += time.perf_counter() - started
         out["documents"] += [docs[i] for i in fold.test]
         out["folds"] += [fold.name] * len(fold.test)
+        for name, other in out["segmentations"].items():
+            resegmented = segmented([docs[i] for i in fold.test], name)
+            other["documents"] += resegmented
+            other["probas"] += model.predict_proba(resegmented)
         if fold.validation:
             validation = [docs[i] for i in fold.validation]
             out["validation"] += list(zip(validation, model.predict(validation)))
     return out
+
+
+def _card_scores(scores: dict) -> dict:
+    """The headline scores the model card shows, with their spread over folds."""
+    return {**{k: scores[k] for k in ("macro_f1", "core_f1", "token_f1", "accuracy", "per_class")},
+            **{f"{k}_std": v for k, v in scores.get("fold_std", {}).items()
+               if k in ("macro_f1", "core_f1", "token_f1", "accuracy")}}
+
+
+def test_segmentations(cfg: DictConfig) -> list[str]:
+    """The segmentations the test pages are scored in (configs/train.yaml ``test_segmentations``)."""
+    names = list(cfg.get("test_segmentations") or ["blocks"])
+    unknown = [n for n in names if n not in SEGMENTATIONS]
+    if unknown or names[0] != "blocks":
+        raise ValueError(f"test_segmentations must start with 'blocks' and name only {', '.join(SEGMENTATIONS)}; "
+                         f"got {names}")
+    return names
 
 
 def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tagger | None]:
@@ -163,8 +191,17 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
         "timing": {"fit_seconds": run["fit_seconds"], "predict_seconds": run["predict_seconds"],
                    "paragraphs_per_second": n_tested / max(run["predict_seconds"], 1e-9)},
     }
+    fold_names = run["folds"] if len(plan.folds) > 1 else None
+    metrics["segmentations"] = {
+        name: evaluation(other["documents"], [[labels[k] for k in p.argmax(axis=1)] for p in other["probas"]],
+                         fold_names)
+        for name, other in run["segmentations"].items()}
     if run["validation"]:
         metrics["validation"] = evaluation([d for d, _ in run["validation"]], [p for _, p in run["validation"]])
+    confidence = np.concatenate([p.max(axis=1) for p in run["probas"]])
+    correct = np.concatenate([np.array(labels)[p.argmax(axis=1)] == np.array(d.labels)
+                              for p, d in zip(run["probas"], run["documents"])])
+    metrics["calibration"] = calibration(confidence, correct)
     write_predictions(run_dir / PREDICTIONS_FILE, run["documents"], run["folds"], run["probas"], labels)
     write_run_report(run_dir, metrics)
 
@@ -176,13 +213,17 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "training": {"data": plan.data["train"] + plan.data["extra"], **data_summary(plan.final)},
             "scores": {"setting": f"{plan.setting} ({plan.data['documents']} documents)",
-                       **{k: scores[k] for k in ("macro_f1", "core_f1", "token_f1", "accuracy", "per_class")},
-                       **{f"{k}_std": v for k, v in scores.get("fold_std", {}).items()
-                          if k in ("macro_f1", "core_f1", "token_f1", "accuracy")}},
+                       **_card_scores(scores), "ece": metrics["calibration"]["ece"],
+                       "segmentations": {name: _card_scores(other)
+                                         for name, other in metrics["segmentations"].items()}},
         }
         tagger = Tagger(_fit(cfg, taxonomy, plan.final), taxonomy, info)
         tagger.save_pretrained(run_dir / MODEL_DIR)
-    log.info("macro_f1 %.3f  core_f1 %.3f  token_f1 %.3f", scores["macro_f1"], scores["core_f1"], scores["token_f1"])
+    log.info("blocks: macro_f1 %.3f  core_f1 %.3f  token_f1 %.3f  ECE %.3f", scores["macro_f1"], scores["core_f1"],
+             scores["token_f1"], metrics["calibration"]["ece"])
+    for name, other in metrics["segmentations"].items():
+        log.info("%s: macro_f1 %.3f  core_f1 %.3f  token_f1 %.3f", name, other["macro_f1"], other["core_f1"],
+                 other["token_f1"])
     return metrics, tagger
 
 

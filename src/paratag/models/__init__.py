@@ -5,11 +5,12 @@ Adding a model means one class here and one ``configs/model/*.yaml``.
 
 from .base import ParagraphModel
 from .encoder import FrozenEncoderModel
+from .hashed_sequence import HashedSequenceModel
 from .heuristics import JusTextModel, LineFilterModel
 from .ngram import NgramModel, NgramSequenceModel
 from .reader import GRUReader
 from .rules import KeywordRules
 from .transformer import TransformerModel
 
-__all__ = ["ParagraphModel", "KeywordRules", "NgramModel", "NgramSequenceModel", "GRUReader",
+__all__ = ["ParagraphModel", "KeywordRules", "NgramModel", "NgramSequenceModel", "GRUReader", "HashedSequenceModel",
            "FrozenEncoderModel", "TransformerModel", "JusTextModel", "LineFilterModel"]

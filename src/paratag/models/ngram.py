@@ -23,6 +23,9 @@ from sklearn.preprocessing import StandardScaler
 
 from .base import ParagraphModel
 from .reader import IGNORE, GRUReader
+
+#: Classes whose pages the reader's ``oversample`` repeats.
+RARE = ("fundraising", "newsletter")
 from .rows import align_proba, flatten, layout_matrix, shift_rows, split_rows, targets_array
 from .state import load_state, save_state
 
@@ -182,7 +185,9 @@ class NgramSequenceModel(ParagraphModel):
         index = {label: k for k, label in enumerate(self.classes_)}
         codes = np.array([index.get(t, IGNORE) if m else IGNORE for t, m in zip(y, mask)])
         self.reader_ = self._reader().fit(self._sequence_features(documents, texts, oof, lengths),
-                                          split_rows(codes, lengths), len(self.classes_))
+                                          split_rows(codes, lengths), len(self.classes_), groups=groups,
+                                          rare_classes=[index[c] for c in RARE if c in index],
+                                          classes=list(self.classes_))
 
     def _predict_proba(self, documents):
         texts, lengths, _ = flatten(documents)
