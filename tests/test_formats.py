@@ -124,7 +124,7 @@ def test_dataset_has_one_row_per_paragraph_and_regroups(authored):
 @needs_shared
 def test_real_corpus_reads_with_its_documented_counts(known_labels):
     documents = read_labelled(REAL_FILES, known_labels)
-    assert len(documents) == 630
-    assert sum(len(d) for d in documents) == 49_710
+    assert len(documents) == 1245
+    assert sum(len(d) for d in documents) == 128_695
     labels = [label for d in documents for label in d.labels]
-    assert labels.count("fundraising") == 464 and labels.count("newsletter") == 641
+    assert labels.count("fundraising") == 836 and labels.count("newsletter") == 1597
