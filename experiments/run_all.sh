@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 PARATAG=${PARATAG:-.venv/bin/paratag}
-studies=${*:-baselines transfer encoders context learning_curve errors benchmark}
+studies=${*:-baselines levers transfer encoders context learning_curve errors benchmark}
 
 for study in $studies; do
   case $study in
@@ -20,20 +20,23 @@ for study in $studies; do
       --include 'repo_cv/*' 'authored_to_real/*' 'real_to_authored/*' 'real_plus_authored/*' \
       'baselines/ngram' 'baselines/ngram_sequence' 'shipped_model'
     ;;
-  baselines)  # make model: the shipped model's cross-validation (the sequence model with authored pages added)
-    $PY -m paratag.train -m experiment=baselines seed=0,1,2 \
-      model=rules,justext,line_filter,ngram,ngram_sequence,frozen_minilm,frozen_e5
-    $PY -m paratag.train -m experiment=baselines seed=0,1,2 model=finetuned_minilm model.max_train_paragraphs=2000
-    $PY -m paratag.train -m experiment=baselines seed=0 model=hybrid_minilm
+  baselines)  # make model: the shipped model's cross-validation (3 folds, with augmentation and authored pages)
+    $PY -m paratag.train -m experiment=baselines seed=0 model=rules,justext,line_filter,ngram,hashed_sequence
     make model
-    for seed in 1 2; do
-      $PY -m paratag.train experiment=shipped_model seed=$seed save_model=false \
-        hydra.run.dir=outputs/shipped_model/seeds/seed_$seed
-    done
     $PARATAG report outputs/sweeps/baselines outputs/shipped_model -o experiments/baselines/results \
       --title "Baselines on the real corpus"
     ;;
-  encoders)  # per-language scores of the English and the multilingual encoder
+  levers)  # after baselines: what augmentation, focal loss and oversampling buy
+    $PY -m paratag.train -m experiment=levers model=ngram,hashed_sequence augment=resegment
+    $PY -m paratag.train experiment=shipped_model augment=null save_model=false \
+      hydra.run.dir=outputs/levers/shipped_model_no_augment name=levers/shipped_model_no_augment
+    $PY -m paratag.train -m experiment=levers model=hashed_sequence augment=resegment model.focal_gamma=2 model.oversample=3
+    $PARATAG report outputs/sweeps/levers outputs/sweeps/baselines outputs/shipped_model outputs/levers \
+      -o experiments/levers/results --title "What each lever buys" \
+      --include 'levers/*' 'baselines/ngram' 'baselines/hashed_sequence' 'shipped_model'
+    ;;
+  encoders)  # per-language scores of the English and the multilingual encoder (hours of embedding on a CPU)
+    $PY -m paratag.train -m experiment=baselines seed=0 model=frozen_minilm,frozen_e5
     $PY experiments/encoders/languages.py outputs/sweeps/baselines outputs/shipped_model --metric macro_f1
     $PY experiments/encoders/languages.py outputs/sweeps/baselines outputs/shipped_model --metric token_f1
     ;;

@@ -24,7 +24,7 @@ TINY = {
     "ngram": ["model.max_features=2000"],
     "ngram_sequence": ["model.max_features=2000", "model.inner_folds=2", "model.reader.epochs=2",
                        "model.reader.hidden=16"],
-    "finetuned_minilm": ["model.num_layers=1", "model.max_train_paragraphs=64", "model.max_length=32"],
+    "finetuned_minilm": ["model.num_layers=1", "model.max_train_paragraphs=64", "model.epochs=1", "model.max_length=32"],
 }
 TINY["hashed_sequence"] = ["model.bits=12", "model.dim=8", "model.hidden=8", "model.epochs=2"]
 TINY["hybrid_minilm"] = TINY["ngram_sequence"] + ["model.encoder_max_length=32"]
