@@ -75,6 +75,13 @@ def score(s: dict, metric: str = "macro_f1") -> str:
     return f"{s['mean'][metric]:.3f}"
 
 
+def corpus_note(summaries: list[dict]) -> str:
+    """Says so when a study's runs read the real corpus before it held all four files."""
+    files = {f for s in summaries for f in s.get("data", [])}
+    real = {f for f in files if f.endswith("-dev.jsonl")}
+    return f"; real corpus: {', '.join(sorted(real))} only" if real and "fundus-dev.jsonl" not in real else ""
+
+
 def findings() -> list[str]:
     """Headline findings, each a sentence around numbers read from a generated table."""
     out = []
@@ -120,7 +127,7 @@ def findings() -> list[str]:
                         "pages of other sites")
                 if both:
                     line += f"; adding the authored documents to the real ones gives {score(both)}"
-                out.append(line + " ([transfer](transfer/results/results.md)).")
+                out.append(line + f" ([transfer](transfer/results/results.md){corpus_note(transfer)}).")
     context = load("context")
     if context:
         # how each model's neighbours are switched off and on in the context sweep
@@ -139,7 +146,7 @@ def findings() -> list[str]:
             if rows:
                 out.append(f"**{what} matter** (macro-F1 without → with them, {other} on in both): "
                            + "; ".join(f"`{model}` {score(a)} → {score(b)}" for model, a, b in rows)
-                           + " ([context](context/results/results.md)).")
+                           + f" ([context](context/results/results.md){corpus_note(context)}).")
     curve = load("learning_curve")
     if curve:
         def points(name):
@@ -159,7 +166,34 @@ def findings() -> list[str]:
                 match = min(real, key=lambda p: abs(p["mean"]["macro_f1"] - most["mean"]["macro_f1"]))
                 line += (f"; {most['train_documents']} authored documents reach {score(most)}, about what "
                          f"{match['train_documents']} real ones do ({score(match)})")
-            out.append(line + " ([learning curve](learning_curve/results/results.md)).")
+            out.append(line + f" ([learning curve](learning_curve/results/results.md){corpus_note(curve)}).")
+    levers = load("levers")
+    if levers:
+        pairs = [("ngram", "baselines/ngram", "levers/augment=resegment,model=ngram"),
+                 ("hashed_sequence", "baselines/hashed_sequence", "levers/augment=resegment,model=hashed_sequence"),
+                 ("shipped model", "levers/shipped_model_no_augment", "shipped_model")]
+        rows = [(model, pick(levers, a), pick(levers, b)) for model, a, b in pairs]
+        rows = [(model, a, b) for model, a, b in rows if a and b]
+        if rows:
+            out.append("**Re-segmentation augmentation** (macro-F1 without → with it, blocks; joined): "
+                       + "; ".join(f"`{m}` {score(a)} → {score(b)}; {score(a, 'joined_macro_f1')} → "
+                                   f"{score(b, 'joined_macro_f1')}" for m, a, b in rows)
+                       + " ([levers](levers/results/results.md)).")
+        plain = pick(levers, "levers/augment=resegment,model=hashed_sequence")
+        focal = pick(levers, "levers/augment=resegment,model.focal_gamma=2,model.oversample=3,model=hashed_sequence")
+        if plain and focal:
+            out.append("**Focal loss and oversampling pages with appeals** (`hashed_sequence`, augmented): fundraising "
+                       f"F1 {score(plain, 'f1_fundraising')} → {score(focal, 'f1_fundraising')} (blocks), "
+                       f"{score(plain, 'joined_f1_fundraising')} → {score(focal, 'joined_f1_fundraising')} (joined); "
+                       f"macro-F1 {score(plain)} → {score(focal)} ([levers](levers/results/results.md)).")
+    fundraising = HERE / "errors" / "results" / "fundraising.json"
+    if fundraising.exists():
+        table = json.loads(fundraising.read_text(encoding="utf-8"))
+        kinds = [k for k in table["by_kind"] if k["gold"]]
+        out.append(f"**Fundraising by kind of ask** (`{table['run']}`, recall; [errors](errors/results/fundraising.md)): "
+                   + ", ".join(f"{k['kind']} {k['found']}/{k['gold']}" for k in kinds)
+                   + "; invented: " + ", ".join(f"{n} really `{label}`" for label, n in table["invented_as"].items())
+                   + ".")
     thresholds = HERE / "errors" / "results" / "thresholds.json"
     if thresholds.exists():
         table = json.loads(thresholds.read_text(encoding="utf-8"))

@@ -186,3 +186,7 @@ def test_tiny_run_with_augmentation_scores_both_segmentations(tmp_path):
     assert "| score | blocks | joined |" in card
     assert paratag.load(tmp_path / "model").predict(["Support us!", "Donate today"]) == tagger.predict(
         ["Support us!", "Donate today"])
+    # the collected report scores each corpus file on both forms
+    assert main(["report", str(tmp_path), "-o", str(tmp_path / "collected")]) == 0
+    collected = (tmp_path / "collected" / "results.md").read_text()
+    assert "## By corpus file" in collected and "| it: macro_f1 | it: joined_macro_f1 |" in collected
