@@ -53,6 +53,7 @@ for study in $studies; do
   errors)
     $PY experiments/errors/analyse.py outputs/sweeps/baselines outputs/shipped_model --model shipped_model
     $PY experiments/errors/fundraising.py outputs/shipped_model
+    $PY experiments/errors/reported_cases.py
     ;;
   benchmark)
     $PY experiments/benchmark/benchmark.py
