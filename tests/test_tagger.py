@@ -62,9 +62,18 @@ def test_empty_inputs(tagger):
         tagger.predict("a raw string")
 
 
-def test_loading_refuses_classes_outside_paratag_models(tmp_path):
+def test_loading_refuses_anything_but_paratags_estimators(tmp_path):
     with pytest.raises(ValueError, match="refusing to load 'os.system'"):
         build_model({"_target_": "os.system", "command": "echo hacked"})
+    # a function imported into paratag.models (here safetensors' writer) is no estimator either
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for target in ("paratag.models.state.save_file", "paratag.models.hashed_sequence.save_file",
+                   "paratag.models.ParagraphModel"):
+        with pytest.raises(ValueError, match="refusing to load"):
+            build_model({"_target_": target, "tensors": {}, "filename": str(victim)})
+    assert victim.read_text() == "keep me"
+    assert type(build_model({"_target_": "paratag.models.KeywordRules"})).__name__ == "KeywordRules"
     (tmp_path / CONFIG_FILE).write_text(json.dumps({"paratag": {"model": {"_target_": "builtins.eval"}}}))
     with pytest.raises(ValueError, match="refusing"):
         paratag.load(tmp_path)

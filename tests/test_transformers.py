@@ -2,6 +2,7 @@
 and with a plain transformers pipeline) and predicts on the CPU in seconds."""
 
 import importlib.util
+import io
 import json
 
 import numpy as np
@@ -44,6 +45,21 @@ def test_saved_model_loads_in_a_plain_transformers_pipeline(tiny_finetuned, tmp_
     classify = pipeline("text-classification", model=str(folder), device="cpu")
     (result,) = classify("Sign up for our free weekly newsletter")
     assert result["label"] in tiny_finetuned.classes_ and 0 < result["score"] <= 1
+
+
+def test_a_model_folder_with_custom_code_is_refused_without_running_it(tiny_finetuned, tmp_path, monkeypatch):
+    folder = Tagger(tiny_finetuned).save_pretrained(tmp_path / "model")
+    marker = tmp_path / "ran"
+    (folder / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    config = json.loads((folder / "config.json").read_text())
+    config["model_type"] = "evil_model"
+    config["auto_map"] = {"AutoConfig": "evil.EvilConfig", "AutoModelForSequenceClassification": "evil.EvilModel"}
+    (folder / "config.json").write_text(json.dumps(config))
+    # a "y" waiting on stdin answers no prompt: there is none
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    with pytest.raises(ValueError, match="cannot load its transformer"):
+        paratag.load(folder)
+    assert not marker.exists()
 
 
 def test_training_is_seeded(small_corpus):

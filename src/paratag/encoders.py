@@ -40,6 +40,11 @@ def encoder_prefix(name: str) -> str:
     return PREFIXES.get(ALIASES.get(name, ""), "")
 
 
+#: Every ``from_pretrained`` call in paratag: never run a folder's own code (no prompt either),
+#: never reach the network.
+SAFE_LOADING = {"trust_remote_code": False, "local_files_only": True}
+
+
 @contextlib.contextmanager
 def quiet_transformers():
     """Silence transformers' loading reports and progress bars (expected missing heads etc.)."""

@@ -16,7 +16,6 @@ Loading never unpickles anything, and only instantiates classes that live in
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +61,8 @@ def model_config(model: ParagraphModel) -> dict:
 
 
 def build_model(config: dict):
-    """Instantiate a model from :func:`model_config` output; only classes of ``paratag.models``."""
+    """Instantiate a model from :func:`model_config` output; only the estimator classes in
+    ``paratag.models.ESTIMATORS`` (never any other callable)."""
 
     def decode(value):
         if isinstance(value, dict) and "_target_" in value:
@@ -71,13 +71,14 @@ def build_model(config: dict):
             return {k: decode(v) for k, v in value.items()}
         return value
 
+    from .models import ESTIMATORS
+
     target = config.get("_target_", "")
-    module_name, _, class_name = target.rpartition(".")
-    if not module_name.startswith("paratag.models"):
-        raise ValueError(f"refusing to load {target!r}: saved models may only name classes of paratag.models")
-    cls = getattr(importlib.import_module(module_name), class_name, None)
-    if cls is None:
-        raise ValueError(f"unknown model class {target!r}")
+    module_name, _, class_name = str(target).rpartition(".")
+    cls = ESTIMATORS.get(class_name)
+    if cls is None or module_name not in ("paratag.models", cls.__module__):
+        raise ValueError(f"refusing to load {target!r}: a saved model may only name one of paratag's estimator "
+                         f"classes ({', '.join(sorted(ESTIMATORS))})")
     params = {k: decode(v) for k, v in config.items() if k != "_target_"}
     return cls(**params)
 

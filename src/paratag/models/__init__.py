@@ -14,3 +14,8 @@ from .transformer import TransformerModel
 
 __all__ = ["ParagraphModel", "KeywordRules", "NgramModel", "NgramSequenceModel", "GRUReader", "HashedSequenceModel",
            "FrozenEncoderModel", "TransformerModel", "JusTextModel", "LineFilterModel"]
+
+#: The estimator classes a saved model may name (``_target_`` in its config): nothing else
+#: is ever instantiated when a model folder is loaded.
+ESTIMATORS = {cls.__name__: cls for cls in (KeywordRules, NgramModel, NgramSequenceModel, GRUReader, HashedSequenceModel,
+                                            FrozenEncoderModel, TransformerModel, JusTextModel, LineFilterModel)}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ..encoders import encoder_prefix, quiet_transformers, resolve_encoder
+from ..encoders import SAFE_LOADING, encoder_prefix, quiet_transformers, resolve_encoder
 
 _LOADED: dict[str, tuple] = {}
 _CACHE: dict[tuple, np.ndarray] = {}
@@ -30,8 +30,8 @@ def _load(encoder: str, device: torch.device):
 
         path = resolve_encoder(encoder)
         with quiet_transformers():
-            model = AutoModel.from_pretrained(path).to(device).eval()
-        _LOADED[key] = (AutoTokenizer.from_pretrained(path), model)
+            model = AutoModel.from_pretrained(path, **SAFE_LOADING).to(device).eval()
+        _LOADED[key] = (AutoTokenizer.from_pretrained(path, **SAFE_LOADING), model)
     return _LOADED[key]
 
 

@@ -20,7 +20,7 @@ from collections import Counter
 import numpy as np
 import torch
 
-from ..encoders import encoder_prefix, quiet_transformers, resolve_encoder
+from ..encoders import SAFE_LOADING, encoder_prefix, quiet_transformers, resolve_encoder
 from .base import ParagraphModel
 from .embeddings import pick_device
 from .rows import flatten, split_rows
@@ -103,13 +103,13 @@ class TransformerModel(ParagraphModel):
         rng = np.random.default_rng(self.seed)
         self.device_ = pick_device(self.device)
         path = resolve_encoder(self.encoder)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(path)
+        self.tokenizer_ = AutoTokenizer.from_pretrained(path, **SAFE_LOADING)
         classes = [str(c) for c in self.classes_]
         extra = {"num_hidden_layers": self.num_layers} if self.num_layers else {}
         with quiet_transformers():  # the new head and dropped layers are expected
             self.network_ = AutoModelForSequenceClassification.from_pretrained(
                 path, num_labels=len(classes), id2label=dict(enumerate(classes)),
-                label2id={c: k for k, c in enumerate(classes)}, **extra).to(self.device_)
+                label2id={c: k for k, c in enumerate(classes)}, **extra, **SAFE_LOADING).to(self.device_)
         if self.freeze_embeddings:
             self.network_.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
 
@@ -183,8 +183,13 @@ class TransformerModel(ParagraphModel):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         self.device_ = pick_device(self.device)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(str(directory))
-        with quiet_transformers():
-            self.network_ = AutoModelForSequenceClassification.from_pretrained(str(directory)).to(self.device_).eval()
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(str(directory), **SAFE_LOADING)
+            with quiet_transformers():
+                self.network_ = AutoModelForSequenceClassification.from_pretrained(
+                    str(directory), **SAFE_LOADING).to(self.device_).eval()
+        except (OSError, ValueError, KeyError) as error:  # e.g. custom code it would need to run
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ValueError(f"{directory}: cannot load its transformer: {first}") from None
         id2label = self.network_.config.id2label
         self.classes_ = np.array([id2label[k] for k in sorted(id2label)])
