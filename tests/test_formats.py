@@ -99,7 +99,7 @@ def test_raw_text_errors(tmp_path):
     with pytest.raises(DataError, match="the document is empty"):
         read_text(_write(tmp_path / "empty.txt", "\n \n"))
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
-    with pytest.raises(DataError, match=r"latin1\.txt: not UTF-8"):
+    with pytest.raises(DataError, match=r"latin1\.txt:1: not UTF-8"):
         read_text(tmp_path / "latin1.txt")
     with pytest.raises(DataError, match="no such file"):
         read_labelled(tmp_path / "missing.jsonl")
@@ -128,3 +128,10 @@ def test_real_corpus_reads_with_its_documented_counts(known_labels):
     assert sum(len(d) for d in documents) == 128_695
     labels = [label for d in documents for label in d.labels]
     assert labels.count("fundraising") == 836 and labels.count("newsletter") == 1597
+
+
+def test_a_byte_order_mark_does_not_hide_the_date_header(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(b"\xef\xbb\xbfdate 2024-01-02\r\n\r\nHello world.\r\n")
+    document = read_text(page)
+    assert document.meta == {"date": "2024-01-02"} and document.paragraphs == ["Hello world."]

@@ -40,12 +40,32 @@ def _show(text: str) -> str:
     return text.replace("\n", " ⏎ ")
 
 
-def cmd_tag(args) -> int:
-    from .formats import document_record, read_text
+def _each_document(paths, failed: list):
+    """``(n, path, document)`` for every file that reads; a file that does not is one error
+    line on standard error, goes into ``failed``, and the others still come."""
+    from .formats import read_text
 
-    tagger = _load(args.model)
-    for n, path in enumerate(args.files):
-        document = read_text(path)
+    for n, path in enumerate(paths):
+        try:
+            document = read_text(path)
+        except (DataError, OSError) as error:
+            print(f"paratag: error: {error}", file=sys.stderr)
+            failed.append(path)
+            continue
+        yield n, path, document
+
+
+def _finish(paths, failed: list) -> int:
+    if failed:
+        print(f"paratag: {len(failed)} of {len(paths)} files failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_tag(args) -> int:
+    from .formats import document_record
+
+    tagger, failed = _load(args.model), []
+    for n, path, document in _each_document(args.files, failed):
         proba = tagger.predict_proba(document.paragraphs)
         labels = [tagger.labels[k] for k in proba.argmax(axis=1)]
         if args.format == "jsonl":
@@ -56,20 +76,18 @@ def cmd_tag(args) -> int:
             print(f"{'' if n == 0 else chr(10)}==> {path} <==")
         for label, score, text in zip(labels, proba.max(axis=1), document.paragraphs):
             print(f"{label:<11} {score:.2f}  {_show(text)}")
-    return 0
+    return _finish(args.files, failed)
 
 
 def cmd_clean(args) -> int:
-    from .formats import read_text
     from .metrics import clean_text
 
-    tagger = _load(args.model)
-    for n, path in enumerate(args.files):
-        document = read_text(path)
-        if n:
+    tagger, failed = _load(args.model), []
+    for n, path, document in _each_document(args.files, failed):
+        if n > len(failed):  # a blank line between the documents printed
             print()
         print(clean_text(document.paragraphs, tagger.predict(document.paragraphs)))
-    return 0
+    return _finish(args.files, failed)
 
 
 def cmd_evaluate(args) -> int:
@@ -138,8 +156,17 @@ def cmd_data_convert(args) -> int:
     if output.suffix == ".jsonl":
         write_jsonl(documents, output)
     else:
-        for document in documents:
-            write_sidecar(document, output / document.meta.get("lang", "") / f"{document.id}.txt")
+        targets = {}
+        for document in documents:  # check every target before writing any
+            target = output / str(document.meta.get("lang", "")) / f"{document.id}.txt"
+            if output.resolve() not in target.resolve().parents:
+                raise ValueError(f"document id {document.id!r} would be written outside {output}")
+            if target.resolve() in targets:
+                raise ValueError(f"documents {targets[target.resolve()]!r} and {document.id!r} would both be written "
+                                 f"to {target}: ids must be unique")
+            targets[target.resolve()] = document.id
+        for document, target in zip(documents, targets):
+            write_sidecar(document, target)
     print(f"wrote {len(documents)} documents to {output}", file=sys.stderr)
     return 0
 

@@ -46,11 +46,22 @@ def _check_labels(labels, known, path, lines) -> None:
 
 
 # ---------------------------------------------------------------- raw text
+def decode_text(data: bytes, name: str | Path) -> str:
+    """Bytes of a text file or of standard input as text: UTF-8 (a leading byte-order mark
+    dropped, line ends made ``\\n``), anything else one clear error; the same policy for both."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(name, None, "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DataError(name, line, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _read_utf8(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise DataError(path, None, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        return decode_text(path.read_bytes(), path)
     except OSError as error:
         raise DataError(path, None, error.strerror or str(error)) from None
 
@@ -68,7 +79,8 @@ def _parse_text(text: str, path) -> tuple[list[str], list[int], dict]:
 def read_text(path: str | Path) -> Document:
     """A raw text file (or ``-`` for standard input) as an unlabelled document."""
     if str(path) == "-":
-        text, name = sys.stdin.read(), "stdin"
+        stream = getattr(sys.stdin, "buffer", None)  # bytes, decoded as files are
+        text, name = (decode_text(stream.read(), "<stdin>") if stream else sys.stdin.read()), "stdin"
     else:
         path = Path(path)
         text, name = _read_utf8(path), path.stem

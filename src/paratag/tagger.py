@@ -114,12 +114,17 @@ class Tagger:
             raise TypeError("pass a list of paragraph strings per document (use tag() for raw text)")
         empty = [i for i, d in enumerate(documents) if len(d) == 0]
         nonempty = [d for d in documents if len(d)]
-        probas = iter(self.model.predict_proba(nonempty) if nonempty else [])
-        n = len(self.labels)
+        probas = self.model.predict_proba(nonempty) if nonempty else []
+        if any(not np.isfinite(p).all() for p in probas):
+            raise ValueError("the model gives probabilities that are not finite (NaN or inf): its weights are broken")
+        probas, n = iter(probas), len(self.labels)
         return [np.zeros((0, n), dtype=np.float32) if i in empty else next(probas) for i in range(len(documents))]
 
     def tag(self, text: str) -> list[TaggedParagraph]:
         """Split raw text into paragraphs and tag each: objects with ``.text``, ``.label``, ``.score``."""
+        if not isinstance(text, str):
+            hint = ": decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"tag() takes the text as a str, not {type(text).__name__}{hint}")
         paragraphs, _ = parse_document_text(text)
         if not paragraphs:
             return []

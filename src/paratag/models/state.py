@@ -83,12 +83,27 @@ def save_state(directory, classes, parts: dict, extra_arrays: dict | None = None
     save_file(arrays, str(directory / WEIGHTS_FILE))
 
 
+def load_weights_file(path) -> dict[str, np.ndarray]:
+    """The arrays of a safetensors file; a truncated or corrupt file, or weights that are
+    not finite, is one error naming the file."""
+    try:
+        arrays = load_file(str(path))
+    except FileNotFoundError:
+        raise
+    except Exception as error:  # safetensors raises its own error types for a bad header or size
+        raise ValueError(f"{path}: not a readable safetensors file ({error})") from None
+    for key, value in arrays.items():
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
+            raise ValueError(f"{path}: the weights {key!r} contain NaN or inf")
+    return arrays
+
+
 def load_state(directory) -> tuple[np.ndarray, dict, dict]:
     """``(classes, parts, arrays)`` as saved by :func:`save_state`: the rebuilt objects and all raw arrays."""
     directory = Path(directory)
     metas = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
     classes = np.array(metas.pop("classes"))
-    arrays = load_file(str(directory / WEIGHTS_FILE))
+    arrays = load_weights_file(directory / WEIGHTS_FILE)
     parts = {}
     for name, meta in metas.items():
         own = {key[len(name) + 1:]: value for key, value in arrays.items() if key.startswith(name + ".")}
