@@ -74,7 +74,7 @@ def test_loading_refuses_anything_but_paratags_estimators(tmp_path):
             build_model({"_target_": target, "tensors": {}, "filename": str(victim)})
     assert victim.read_text() == "keep me"
     assert type(build_model({"_target_": "paratag.models.KeywordRules"})).__name__ == "KeywordRules"
-    (tmp_path / CONFIG_FILE).write_text(json.dumps({"paratag": {"model": {"_target_": "builtins.eval"}}}))
+    (tmp_path / CONFIG_FILE).write_text(json.dumps({"paratag": {"model": {"_target_": "builtins.eval"}, "taxonomy": {}}}))
     with pytest.raises(ValueError, match="refusing"):
         paratag.load(tmp_path)
     with pytest.raises(FileNotFoundError, match="not a saved paratag model"):
@@ -91,3 +91,24 @@ def test_a_failed_save_leaves_no_folder(tmp_path):
     with pytest.raises(OSError, match="disk full"):
         Tagger(model).save_pretrained(tmp_path / "model")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c.update(paratag="x"), 'expected a "paratag" object'),
+    (lambda c: c["paratag"].pop("model"), 'expected a "paratag" object'),
+    (lambda c: c["paratag"].pop("taxonomy"), 'expected a "paratag" object'),
+    (lambda c: c["paratag"].update(format=99), "model format 99 is newer than this paratag reads"),
+    (lambda c: c["paratag"].update(labels=["a", "b"]), "do not fit the weights' classes"),
+    (lambda c: c["paratag"]["model"].update(bogus=1), "unexpected keyword argument 'bogus'"),
+])
+def test_a_damaged_model_config_is_one_error_naming_the_file(saved_model, tmp_path, change, message):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(saved_model, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text())
+    change(config)
+    (folder / CONFIG_FILE).write_text(json.dumps(config))
+    with pytest.raises(ValueError, match=message) as error:
+        paratag.load(folder)
+    assert str(folder / CONFIG_FILE) in str(error.value)

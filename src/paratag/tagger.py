@@ -163,14 +163,31 @@ class Tagger:
         if not config_path.is_file():
             raise FileNotFoundError(f"{directory} is not a saved paratag model: no {CONFIG_FILE}")
         try:
-            config = json.loads(config_path.read_text(encoding="utf-8"))["paratag"]
-        except (json.JSONDecodeError, KeyError) as error:
-            raise ValueError(f"{config_path}: not a paratag model config ({error})") from None
-        model = build_model(config["model"])
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ValueError(f"{config_path}: not valid JSON ({error})") from None
+        config = config.get("paratag") if isinstance(config, dict) else None
+        if not isinstance(config, dict) or not isinstance(config.get("model"), dict) \
+                or not isinstance(config.get("taxonomy"), dict):
+            raise ValueError(f"{config_path}: not a paratag model config (expected a \"paratag\" object with "
+                             "\"model\" and \"taxonomy\" objects)")
+        if not isinstance(config.get("format", 1), int) or config.get("format", 1) > FORMAT_VERSION:
+            raise ValueError(f"{config_path}: model format {config.get('format')!r} is newer than this paratag "
+                             f"reads ({FORMAT_VERSION}; saved by paratag {config.get('paratag_version', '?')}, this "
+                             f"is {__version__}): upgrade paratag")
+        try:
+            model = build_model(config["model"])
+            taxonomy = Taxonomy(**config["taxonomy"])
+        except TypeError as error:  # a parameter the class does not take
+            raise ValueError(f"{config_path}: {error}") from None
         model.load_weights(directory)
         info = {k: v for k, v in config.items()
                 if k not in ("format", "paratag_version", "model", "labels", "taxonomy")}
-        return cls(model, Taxonomy(**config["taxonomy"]), info)
+        tagger = cls(model, taxonomy, info)
+        if "labels" in config and list(config["labels"]) != tagger.labels:
+            raise ValueError(f"{config_path}: its labels {config['labels']} do not fit the weights' classes "
+                             f"{tagger.labels}")
+        return tagger
 
 
 def load(path=None) -> Tagger:
