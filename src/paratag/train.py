@@ -25,9 +25,10 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from .config import register_resolvers
+from .config_check import ConfigError, check_config
 from .document import Document
 from .evaluate import evaluation
-from .formats import read_labelled
+from .formats import DataError, read_labelled
 from .labels import Taxonomy
 from .metrics import calibration
 from .paths import config_dir
@@ -82,7 +83,10 @@ def plan_folds(cfg: DictConfig, taxonomy: Taxonomy) -> Plan:
         setting = "trained on the training data, scored on the separate test data"
     else:
         documents = train_docs
-        folds = list(instantiate(cfg.split).split(documents))
+        try:
+            folds = list(instantiate(cfg.split).split(documents))
+        except ValueError as error:  # e.g. more folds than sites
+            raise ConfigError("split", str(error)) from None
         setting = (f"{len(folds)}-fold cross-validation grouped by site" if len(folds) > 1
                    else "one train/validation/test split grouped by site")
     if extra_docs:  # training-only documents: on every fold's training side, never tested
@@ -165,6 +169,7 @@ def train(cfg: DictConfig, run_dir: str | Path | None = None) -> tuple[dict, Tag
         from hydra.core.hydra_config import HydraConfig
 
         run_dir = HydraConfig.get().runtime.output_dir
+    check_config(cfg)  # before any work: a value that cannot work is one error naming its key
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(cfg.seed)
@@ -235,6 +240,14 @@ def _main(cfg: DictConfig) -> float:
     run_dir = Path(hydra_cfg.runtime.output_dir)
     try:
         metrics, _ = train(cfg, run_dir)
+    except (ConfigError, DataError) as error:  # the config or the data: one line, no traceback
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / ERROR_FILE).write_text(f"{error}\n", encoding="utf-8")
+        log.error("run failed: %s", error)
+        if hydra_cfg.mode == RunMode.MULTIRUN:
+            return math.nan  # one failed job must not stop the sweep
+        print(f"paratag.train: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     except Exception:
         (run_dir / ERROR_FILE).write_text(traceback.format_exc(), encoding="utf-8")
         log.error("run failed; the error is in %s", run_dir / ERROR_FILE)
