@@ -135,3 +135,24 @@ def test_a_byte_order_mark_does_not_hide_the_date_header(tmp_path):
     page.write_bytes(b"\xef\xbb\xbfdate 2024-01-02\r\n\r\nHello world.\r\n")
     document = read_text(page)
     assert document.meta == {"date": "2024-01-02"} and document.paragraphs == ["Hello world."]
+
+
+def test_metadata_that_is_not_a_string_is_refused_where_it_is(tmp_path):
+    _write(tmp_path / "a.txt", "Hello there.\n\nSecond.\n")
+    _write(tmp_path / "a.labels.json", '{"labels": ["core", "other"], "lang": ["en", "de"]}')
+    with pytest.raises(DataError, match=r"a\.labels\.json: 'lang' must be a string, got \[\"en\", \"de\"\]"):
+        read_labelled(tmp_path)
+    record = {"id": "x", "date": 2024, "paragraphs": [{"text": "Hi.", "label": "core"}]}
+    (tmp_path / "b").mkdir()
+    _write(tmp_path / "b" / "b.jsonl", "\n" + json.dumps(record) + "\n")
+    with pytest.raises(DataError, match=r"b\.jsonl:2: 'date' must be a string, got 2024"):
+        read_labelled(tmp_path / "b")
+
+
+def test_an_empty_file_or_folder_of_data_is_an_error_not_zero_documents(tmp_path):
+    _write(tmp_path / "empty.jsonl", "\n")
+    with pytest.raises(DataError, match=r"empty\.jsonl: no documents: the file is empty"):
+        read_labelled(tmp_path / "empty.jsonl")
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(DataError, match=r"nothing: no document files in this folder"):
+        read_labelled(tmp_path / "nothing")

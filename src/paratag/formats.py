@@ -36,6 +36,15 @@ class DataError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def _metadata(fields: dict, path, line: int | None) -> dict:
+    """The ``date`` and ``lang`` of a document, each a string when given."""
+    meta = {k: fields[k] for k in ("date", "lang") if k in fields and fields[k] is not None}
+    for key, value in meta.items():
+        if not isinstance(value, str):
+            raise DataError(path, line, f"{key!r} must be a string, got {json.dumps(value, ensure_ascii=False)}")
+    return meta
+
+
 def _check_labels(labels, known, path, lines) -> None:
     if known is None:
         return
@@ -112,7 +121,7 @@ def read_sidecar(text_path: str | Path, known_labels: Sequence[str] | None = Non
         raise DataError(label_path, None, f"{len(labels)} labels for {len(paragraphs)} "
                         f"paragraphs of {text_path.name}")
     _check_labels(labels, known_labels, text_path, lines)
-    meta = {**text_meta, **{k: side[k] for k in ("date", "lang") if k in side}}
+    meta = {**text_meta, **_metadata(side, label_path, None)}
     return Document(id=side.get("id", text_path.stem), paragraphs=paragraphs, labels=labels,
                     source=side.get("source", text_path.stem), url=side.get("url", ""), meta=meta)
 
@@ -152,7 +161,7 @@ def _parse_jsonl_record(record, path, number, known_labels) -> Document:
                 raise DataError(path, number, f"paragraph {i}: unknown label {label!r} "
                                 f"(known: {', '.join(known_labels)})")
     doc_id = str(record.get("id", f"{Path(path).stem}-{number}"))
-    meta = {k: record[k] for k in ("date", "lang") if k in record}
+    meta = _metadata(record, path, number)
     return Document(id=doc_id, paragraphs=texts, labels=labels if all(has) else None,
                     source=str(record.get("source", "")), url=str(record.get("url", "")), meta=meta)
 
@@ -296,8 +305,13 @@ def read_documents(paths: str | Path | Iterable[str | Path], known_labels: Seque
         paths = [paths]
     documents: list[Document] = []
     for root in map(Path, paths):
-        for path in document_files([root], require_labels):
+        files = document_files([root], require_labels)
+        if root.is_dir() and not files:
+            raise DataError(root, None, "no document files in this folder (.jsonl, .ann, or .txt with labels)")
+        for path in files:
             found = read_file(path, known_labels, require_labels)
+            if not found:
+                raise DataError(path, None, "no documents: the file is empty")
             for document in found:  # the corpus: the file or folder named in ``paths``
                 document.corpus = root.stem if root.is_file() else root.name
             documents += found
