@@ -158,7 +158,24 @@ class Tagger:
 
     @classmethod
     def from_pretrained(cls, directory) -> "Tagger":
+        """Load a saved model folder. A folder that another process re-saves meanwhile is
+        swapped whole (see :func:`paratag.fsutil.atomic_directory`): a load that saw the swap
+        starts again, so it never mixes two versions."""
         directory = Path(directory)
+        for attempt in range(5):
+            before = _identity(directory)
+            try:
+                tagger = cls._load(directory)
+            except (OSError, ValueError):
+                if attempt < 4 and _identity(directory) != before:
+                    continue
+                raise
+            if _identity(directory) == before:
+                return tagger
+        return tagger
+
+    @classmethod
+    def _load(cls, directory: Path) -> "Tagger":
         config_path = directory / CONFIG_FILE
         if not config_path.is_file():
             raise FileNotFoundError(f"{directory} is not a saved paratag model: no {CONFIG_FILE}")
@@ -188,6 +205,14 @@ class Tagger:
             raise ValueError(f"{config_path}: its labels {config['labels']} do not fit the weights' classes "
                              f"{tagger.labels}")
         return tagger
+
+
+def _identity(directory: Path) -> tuple | None:
+    try:
+        info = directory.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
 
 
 def load(path=None) -> Tagger:
