@@ -153,3 +153,18 @@ def test_readers_never_see_a_half_saved_folder_and_killed_writers_leave_nothing(
     subprocess.run([sys.executable, "-c", WRITER, str(folder), data, "1"], check=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
     paratag.load(folder)
+
+
+@pytest.mark.parametrize("text", [
+    "Headline\n\nBody one.\n\nBody two.",                      # blank lines
+    "Headline\r\n\r\nBody one.\r\nstill body\r\n",            # Windows line ends
+    "Line one\nLine two\nLine three",                          # single line breaks only
+    "\t Indented\t\n\n\n\n   spaced   out  ",                  # tabs and runs of blank lines
+    "Ünïcödé — “quotes” «guillemets» 日本語のテキスト 😀",        # non-ASCII
+    "a@" * 5000 + "\n\n" + "x" * 100_000,                      # long runs without spaces
+    "Control\x07chars\x00inside\x1b[0m text",                 # control characters
+    "Updated: date 2024-01-02, not at the start",              # a date line that is no header
+])
+def test_every_non_whitespace_character_comes_out_in_order(tagger, text):
+    tagged = tagger.tag(text)
+    assert "".join("".join(t.text.split()) for t in tagged) == "".join(text.split())
