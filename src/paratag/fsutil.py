@@ -18,6 +18,8 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before it takes the name
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
@@ -32,12 +34,16 @@ def _umask() -> int:
     return mask
 
 
-def _default_permissions(folder: Path) -> None:
-    """Give a folder made by ``mkdtemp`` (mode 0700) and its files the usual permissions."""
+def _finish_folder(folder: Path) -> None:
+    """Give a folder made by ``mkdtemp`` (mode 0700) and its files the usual permissions, and
+    flush its files to disk, before it takes its name."""
     mask = _umask()
     os.chmod(folder, 0o777 & ~mask)
     for item in folder.rglob("*"):
         os.chmod(item, (0o777 if item.is_dir() else 0o666) & ~mask)
+        if item.is_file():
+            with open(item, "rb") as handle:
+                os.fsync(handle.fileno())
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -96,7 +102,7 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = True) -> Iterato
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"))
     try:
         yield tmp
-        _default_permissions(tmp)
+        _finish_folder(tmp)
         try:
             os.rename(tmp, path)  # no folder there yet (an empty one is replaced too)
         except OSError:
