@@ -168,3 +168,15 @@ def test_readers_never_see_a_half_saved_folder_and_killed_writers_leave_nothing(
 def test_every_non_whitespace_character_comes_out_in_order(tagger, text):
     tagged = tagger.tag(text)
     assert "".join("".join(t.text.split()) for t in tagged) == "".join(text.split())
+
+
+def test_tag_stream_tags_pages_as_predict_does_and_reads_lazily(tagger):
+    import itertools
+
+    page = read_sidecar(SEED).paragraphs
+    assert [t.label for t in tagger.tag_stream(page)] == tagger.predict(page)
+    windows = [t.label for t in tagger.tag_stream(page, window=7)]
+    assert windows == [label for i in range(0, len(page), 7) for label in tagger.predict(page[i:i + 7])]
+    endless = itertools.cycle(page)  # never ends: only a lazy reader can give the first paragraphs
+    first = list(itertools.islice(tagger.tag_stream(endless, window=10), 25))
+    assert [t.text for t in first] == (page * 2)[:25]

@@ -61,32 +61,50 @@ def _finish(paths, failed: list) -> int:
     return 1 if failed else 0
 
 
+def _tagged(tagger, path, failed: list):
+    """The tagged paragraphs of one file, tagged as they are read (bounded memory for a file of
+    any size). A file that fails is one error line and goes into ``failed`` (paragraphs
+    already given before an error in the middle of a file stay given)."""
+    from .formats import iter_text_paragraphs
+
+    try:
+        yield from tagger.tag_stream(iter_text_paragraphs(path))
+    except (DataError, OSError) as error:
+        print(f"paratag: error: {error}", file=sys.stderr)
+        failed.append(path)
+
+
 def cmd_tag(args) -> int:
     from .formats import document_record
 
     tagger, failed = _load(args.model), []
-    for n, path, document in _each_document(args.files, failed):
-        proba = tagger.predict_proba(document.paragraphs)
-        labels = [tagger.labels[k] for k in proba.argmax(axis=1)]
-        if args.format == "jsonl":
-            document.labels = labels
+    if args.format == "jsonl":  # one record per document: the document is held whole
+        for n, path, document in _each_document(args.files, failed):
+            proba = tagger.predict_proba(document.paragraphs)
+            document.labels = [tagger.labels[k] for k in proba.argmax(axis=1)]
             print(json.dumps(document_record(document, proba.max(axis=1)), ensure_ascii=False))
-            continue
-        if len(args.files) > 1:
-            print(f"{'' if n == 0 else chr(10)}==> {path} <==")
-        for label, score, text in zip(labels, proba.max(axis=1), document.paragraphs):
-            print(f"{label:<11} {score:.2f}  {_show(text)}")
+        return _finish(args.files, failed)
+    shown = 0
+    for path in args.files:
+        for i, t in enumerate(_tagged(tagger, path, failed)):
+            if i == 0 and len(args.files) > 1:
+                print(f"{chr(10) if shown else ''}==> {path} <==")
+                shown += 1
+            print(f"{t.label:<11} {t.score:.2f}  {_show(t.text)}")
     return _finish(args.files, failed)
 
 
 def cmd_clean(args) -> int:
-    from .metrics import clean_text
-
     tagger, failed = _load(args.model), []
-    for n, path, document in _each_document(args.files, failed):
-        if n > len(failed):  # a blank line between the documents printed
-            print()
-        print(clean_text(document.paragraphs, tagger.predict(document.paragraphs)))
+    shown = False
+    for path in args.files:
+        kept = 0
+        for t in _tagged(tagger, path, failed):  # core paragraphs, blank lines between, across files too
+            if t.label == "core":
+                print(f"\n{t.text}" if shown else t.text)
+                shown, kept = True, kept + 1
+        if not kept and path not in failed:
+            print(f"paratag: warning: {path}: no paragraph tagged core, nothing to print", file=sys.stderr)
     return _finish(args.files, failed)
 
 

@@ -11,15 +11,16 @@ Every problem raises :class:`DataError` naming the file and line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .document import Document
 from .fsutil import atomic_write_text
-from .segment import split_paragraphs_with_lines, take_date_header
+from .segment import iter_paragraphs_with_lines, split_paragraphs_with_lines, take_date_header
 
 SIDECAR_SUFFIX = ".labels.json"
 ANNOTATION_SUFFIX = ".ann"
@@ -95,6 +96,48 @@ def read_text(path: str | Path) -> Document:
         text, name = _read_utf8(path), path.stem
     paragraphs, _, meta = _parse_text(text, path)
     return Document(id=name, paragraphs=paragraphs, source=name, meta=meta)
+
+
+def iter_text_paragraphs(path: str | Path) -> Iterator[str]:
+    """The paragraphs of a raw text file (or ``-`` for standard input) read lazily, so a file
+    of any size is tagged in bounded memory (one paragraph at a time is held). The same
+    decoding policy and errors as :func:`read_text`; a leading ``date`` header is dropped."""
+    name = "<stdin>" if str(path) == "-" else path
+    if str(path) == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # a text stream (tests, notebooks): already decoded
+            yield from read_text(path).paragraphs
+            return
+        context = contextlib.nullcontext(raw)
+    else:
+        try:
+            context = raw = open(path, "rb")
+        except OSError as error:
+            raise DataError(path, None, error.strerror or str(error)) from None
+
+    def lines():
+        for number, data in enumerate(raw, start=1):
+            if number == 1:
+                if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    raise DataError(name, None, "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)")
+                data = data.removeprefix(b"\xef\xbb\xbf")
+            try:
+                content = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DataError(name, number, f"not UTF-8 text ({error.reason})") from None
+            yield from content.replace("\r\n", "\n").rstrip("\n").split("\r") if "\r" in content else [content]
+
+    count = 0
+    with context:
+        for _, paragraph in iter_paragraphs_with_lines(lines()):
+            if count == 0:
+                paragraph = (take_date_header([paragraph])[0] or [""])[0]
+                if not paragraph:
+                    continue
+            count += 1
+            yield paragraph
+    if not count:
+        raise DataError(name, None, "the document is empty: no paragraphs")
 
 
 # ---------------------------------------------------------------- sidecar

@@ -11,6 +11,7 @@ first paragraph stays text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 _ODD_SPACES = re.compile(r"[\t\u00a0\u2007\u202f\u3000\f\v]")
 _DATE_HEADER = re.compile(r"\Adate +(\d{4}-\d{2}-\d{2})(?: +|\n|\Z)")
@@ -23,21 +24,26 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+def iter_paragraphs_with_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """``(line number, paragraph)`` pairs from an iterable of lines (a file, read lazily:
+    memory holds one paragraph at a time); line numbers count from 1."""
+    start, block = 0, []
+    for number, line in enumerate(lines, start=1):
+        line = _ODD_SPACES.sub(" ", line.rstrip("\r\n")).strip()
+        if line:
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            yield start, "\n".join(block)
+            block = []
+    if block:
+        yield start, "\n".join(block)
+
+
 def split_paragraphs_with_lines(text: str) -> list[tuple[int, str]]:
     """``(line number, paragraph)`` pairs of ``text``; line numbers count from 1."""
-    paragraphs: list[tuple[int, str]] = []
-    start, lines = 0, []
-    for number, line in enumerate(normalize_whitespace(text).split("\n"), start=1):
-        if line.strip():
-            if not lines:
-                start = number
-            lines.append(line.strip())
-        elif lines:
-            paragraphs.append((start, "\n".join(lines)))
-            lines = []
-    if lines:
-        paragraphs.append((start, "\n".join(lines)))
-    return paragraphs
+    return list(iter_paragraphs_with_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
 
 
 def split_paragraphs(text: str) -> list[str]:

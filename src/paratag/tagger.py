@@ -16,7 +16,9 @@ Loading never unpickles anything, and only instantiates classes that live in
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,8 @@ from .segment import parse_document_text
 CONFIG_FILE = "config.json"
 CARD_FILE = "README.md"
 FORMAT_VERSION = 1
+#: paragraphs tagged together when input is streamed (:meth:`Tagger.tag_stream`)
+STREAM_WINDOW = 5000
 
 
 @dataclass
@@ -131,6 +135,21 @@ class Tagger:
         proba = self.predict_proba(paragraphs)
         best = proba.argmax(axis=1)
         return [TaggedParagraph(p, self.labels[k], float(proba[i, k])) for i, (p, k) in enumerate(zip(paragraphs, best))]
+
+    def tag_stream(self, paragraphs: Iterable[str], window: int = STREAM_WINDOW) -> Iterator[TaggedParagraph]:
+        """Tag paragraphs as they come, ``window`` at a time, each window read as one page:
+        memory stays bounded for input of any length. A page of at most ``window``
+        paragraphs gets exactly the tags of :meth:`predict_proba`."""
+        batch: list[str] = []
+        for paragraph in itertools.chain(paragraphs, [None]):
+            if paragraph is not None:
+                batch.append(paragraph)
+            if batch and (paragraph is None or len(batch) == window):
+                proba = self.predict_proba(batch)
+                for text, row in zip(batch, proba):
+                    k = int(row.argmax())
+                    yield TaggedParagraph(text, self.labels[k], float(row[k]))
+                batch = []
 
     def clean(self, text: str) -> str:
         """Only the ``core`` text of a raw document, paragraphs joined by blank lines."""
