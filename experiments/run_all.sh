@@ -26,11 +26,12 @@ for study in $studies; do
     $PARATAG report outputs/sweeps/baselines outputs/shipped_model -o experiments/baselines/results \
       --title "Baselines on the real corpus"
     ;;
-  levers)  # after baselines: what augmentation, focal loss and oversampling buy
+  levers)  # after baselines: what augmentation and oversampling pages with appeals buy
     $PY -m paratag.train -m experiment=levers model=ngram,hashed_sequence augment=resegment
     $PY -m paratag.train experiment=shipped_model augment=null save_model=false \
       hydra.run.dir=outputs/levers/shipped_model_no_augment name=levers/shipped_model_no_augment
-    $PY -m paratag.train -m experiment=levers model=hashed_sequence augment=resegment model.focal_gamma=2 model.oversample=3
+    $PY -m paratag.train experiment=shipped_model model.reader.oversample=3 \
+      hydra.run.dir=outputs/levers/shipped_model_oversample name=levers/shipped_model_oversample
     $PARATAG report outputs/sweeps/levers outputs/sweeps/baselines outputs/shipped_model outputs/levers \
       -o experiments/levers/results --title "What each lever buys" \
       --include 'levers/*' 'baselines/ngram' 'baselines/hashed_sequence' 'shipped_model'
