@@ -26,6 +26,8 @@ from tabulate import tabulate
 
 from analyse import by_document, load_run, run_documents
 
+from paratag.language import document_language
+
 HERE = Path(__file__).resolve().parent
 #: (kind, pattern): the first that matches a paragraph names its kind of ask
 KINDS = [
@@ -33,8 +35,9 @@ KINDS = [
     ("own issue or product", r"\b(issue|edition|ausgabe|magazin|heft|e-?paper|numéro|número|book|print)"),
     ("paywall or subscription", r"(subscri|abonn|\babo\b|suscri|assin|paywall|unlimited access|prenumer|abbona)"),
     ("membership", r"(member|mitglied|membre|miembro|\bsocio|lidmaat|patreon|steady|\bclub\b)"),
-    ("donation", r"(donat|spende|\bdon\b|donar|doa[çc]|contribu|support|unterstütz|soutien|souten|apoy|paypal"
-                 r"|\bgive\b|\btip\b|ko-fi)"),
+    ("donation", r"(donat|spende|spend|\bdon\b|donar|doa[çc]|doneer|contribu|support|unterstütz|soutien|souten"
+                 r"|apoy|apoi|sosten|steun|wesprzyj|paypal|\bgive\b|\btip\b|ko-fi|\bhelp|\bfund)"),
+    ("a price or an amount", r"([$€£¥₹]|\d\s?(usd|eur|gbp|chf|kr|zł)\b)"),
 ]
 
 
@@ -55,7 +58,7 @@ def study(run: Path) -> dict:
     kinds, languages, invented_as = Counter(), Counter(), Counter()
     for doc_id, paragraphs in by_document(rows).items():
         document = documents[doc_id]
-        lang = document.meta.get("lang") or "?"
+        lang = document_language(document)
         for row in paragraphs:
             gold, predicted = row["gold"] == "fundraising", row["predicted"] == "fundraising"
             if not (gold or predicted):
@@ -90,7 +93,7 @@ def render(result: dict, command: str) -> str:
         "`KINDS` in `fundraising.py` that matches the paragraph (a rough sort, not a label).", "",
         "## By kind of ask", "",
         tabulate(kind_rows, ["kind", "gold", "found", "recall", "invented"], tablefmt="github"), "",
-        "## By page language (languages with at least 5 gold or predicted)", "",
+        "## By page language (given, or identified from the article text; at least 5 gold or predicted)", "",
         tabulate(lang_rows, ["lang", "gold", "predicted", "precision", "recall", "F1"], tablefmt="github"), "",
         "## What the invented ones really are", "",
         tabulate(list(result["invented_as"].items()), ["gold label", "paragraphs"], tablefmt="github"), "",
