@@ -130,13 +130,6 @@ def test_real_corpus_reads_with_its_documented_counts(known_labels):
     assert labels.count("fundraising") == 836 and labels.count("newsletter") == 1597
 
 
-def test_a_byte_order_mark_does_not_hide_the_date_header(tmp_path):
-    page = tmp_path / "page.txt"
-    page.write_bytes(b"\xef\xbb\xbfdate 2024-01-02\r\n\r\nHello world.\r\n")
-    document = read_text(page)
-    assert document.meta == {"date": "2024-01-02"} and document.paragraphs == ["Hello world."]
-
-
 def test_metadata_that_is_not_a_string_is_refused_where_it_is(tmp_path):
     _write(tmp_path / "a.txt", "Hello there.\n\nSecond.\n")
     _write(tmp_path / "a.labels.json", '{"labels": ["core", "other"], "lang": ["en", "de"]}')

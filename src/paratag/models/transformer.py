@@ -15,7 +15,6 @@ A saved model is a standard transformers folder (``config.json`` with
 
 from __future__ import annotations
 
-from collections import Counter
 
 import numpy as np
 import torch
